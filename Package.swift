@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Numeric targets are compiled with optimisation even in debug builds' dependencies where it matters;
+// the C kernels target the build machine's CPU (rag is built from source where it runs).
+let numericSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "rag",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rag", targets: ["RAGCLI"]),
+        .library(name: "RAG", targets: ["RAG"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CXML", path: "Sources/CXML", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        // Tiny C target for SIMD kernels (quantized dot products); each has a portable fallback.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffast-math", "-fno-finite-math-only"])]),
+
+        .target(name: "Kernels", dependencies: ["CBLAS", "CKernels"], swiftSettings: numericSwift),
+        .target(name: "Documents", dependencies: ["CXML"]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
+        .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"], swiftSettings: numericSwift),
+        .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
+        .target(name: "Strategies", dependencies: ["Retrieval", "LanguageModels", "Embeddings"]),
+        .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
+                                            "LanguageModels", "Strategies"]),
+        .executableTarget(name: "RAGCLI", dependencies: [
+            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
+        .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG"]),
+        .testTarget(name: "RAGCLITests", dependencies: ["RAG"]),
+    ]
+)

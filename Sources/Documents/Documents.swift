@@ -1,0 +1,1 @@
+// Placeholder: the Documents module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the Embeddings module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the Kernels module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the LanguageModels module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the RAG module is being written.

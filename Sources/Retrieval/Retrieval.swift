@@ -1,0 +1,1 @@
+// Placeholder: the Retrieval module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the Strategies module is being written.
