@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `rag` command line: ask questions of your own documents, locally.
+@main
+struct RAGCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rag",
+        abstract: "Adaptive retrieval-augmented question answering over your own documents, locally.",
+        discussion: """
+            Index documents with `rag ingest`, look at what retrieval finds with `rag search`.
+            Every command takes --index DIR (default: $RAG_INDEX, else ./indexes/default).
+            """,
+        subcommands: [
+            IngestCommand.self, SearchCommand.self, RemoveCommand.self,
+            EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self,
+        ]
+    )
+}
