@@ -1,7 +1,29 @@
 import ArgumentParser
+import Foundation
+import RAG
 
-// Placeholder: being written.
+/// `rag remove PATH...`: drop files' documents from the index.
 struct RemoveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remove", abstract: "(not yet available)")
-    func run() async throws { throw ValidationError("'rag remove' is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove files' documents and chunks from the index.",
+        discussion: "Example: rag remove docs/old-notes.md"
+    )
+
+    @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("Files to remove, as they were ingested.", valueName: "path"))
+    var paths: [String]
+
+    func run() async throws {
+        let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
+        let summary = try engine.remove(paths: paths)
+        if output.json {
+            struct Output: Encodable { var chunks_removed: Int }
+            try Terminal.printJSON(Output(chunks_removed: summary.chunksRemoved))
+        } else if !output.quiet {
+            Terminal.error("removed \(summary.chunksRemoved) chunk(s)")
+        }
+    }
 }

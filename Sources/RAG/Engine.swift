@@ -1,0 +1,117 @@
+import Foundation
+import Documents
+import Store
+import Embeddings
+import Retrieval
+
+/// Which retriever answers a search.
+public enum RetrieverKind: String, Sendable, CaseIterable, Codable {
+    case bm25, dense, hybrid
+}
+
+/// One search result, with everything a caller shows or cites.
+public struct SearchResult: Sendable, Codable {
+    public var document: String
+    public var chunkID: Int64
+    public var title: String
+    public var heading: String
+    public var text: String
+    public var score: Double
+    public var start: Int
+    public var end: Int
+
+    enum CodingKeys: String, CodingKey {
+        case document, chunkID = "chunk_id", title, heading, text, score, start, end
+    }
+}
+
+/// The library facade: an index you can ingest into and search.
+///
+/// For example:
+/// ```swift
+/// let engine = try Engine(configuration: .init(indexDirectory: url))
+/// let report = try engine.ingest([docs])
+/// let hits = try engine.search("fts5 tokenizer", limit: 5)
+/// ```
+public final class Engine: Sendable {
+    public let configuration: EngineConfiguration
+    public let store: IndexStore
+    private let embedderBox = EmbedderBox()
+
+    /// Opens (or creates, when `createIfMissing`) the index in `configuration.indexDirectory`.
+    /// - Throws: `StoreError` for a foreign, corrupted or newer index; `RAGError.indexMissing`.
+    public init(configuration: EngineConfiguration, createIfMissing: Bool = true) throws {
+        self.configuration = configuration
+        let dbURL = configuration.indexDirectory.appendingPathComponent(IndexStore.fileName)
+        if !createIfMissing && !FileManager.default.fileExists(atPath: dbURL.path) {
+            throw RAGError.indexMissing(path: configuration.indexDirectory.path)
+        }
+        self.store = try IndexStore(directory: configuration.indexDirectory, createIfMissing: createIfMissing)
+    }
+
+    /// The embedding model, loaded once on first use.
+    public func embedder() throws -> any Embedder {
+        try embedderBox.get {
+            let directory = configuration.embeddingModelDirectory ?? MiniLMEmbedder.defaultDirectory()
+            guard let directory, FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("model.safetensors").path) else {
+                throw RAGError.embeddingModelMissing(
+                    path: (configuration.embeddingModelDirectory ?? URL(fileURLWithPath: "models/all-MiniLM-L6-v2")).path)
+            }
+            return try MiniLMEmbedder(directory: directory)
+        }
+    }
+
+    /// Searches the index with the chosen retriever.
+    public func search(_ query: String, limit: Int = 10, retriever kind: RetrieverKind = .hybrid) throws -> [SearchResult] {
+        let retriever = try makeRetriever(kind)
+        let hits = try retriever.search(query, limit: limit)
+        let missing = hits.filter { $0.chunk == nil }.map(\.chunkID)
+        var records: [Int64: ChunkRecord] = [:]
+        if !missing.isEmpty { for r in try store.chunks(ids: missing) { records[r.id] = r } }
+        return hits.compactMap { hit in
+            guard let c = hit.chunk ?? records[hit.chunkID] else { return nil }
+            return SearchResult(document: c.documentName, chunkID: c.id, title: c.title, heading: c.heading,
+                                text: c.text, score: hit.score, start: c.start, end: c.end)
+        }
+    }
+
+    /// A retriever over this index.
+    public func makeRetriever(_ kind: RetrieverKind) throws -> any Retriever {
+        switch kind {
+        case .bm25:
+            return BM25Retriever(store: store)
+        case .dense:
+            return try denseRetriever()
+        case .hybrid:
+            guard try store.embeddingModel() != nil else { return BM25Retriever(store: store) }
+            return HybridRetriever([BM25Retriever(store: store), try denseRetriever()])
+        }
+    }
+
+    private func denseRetriever() throws -> DenseRetriever {
+        let loaded = try store.loadVectors()
+        guard !loaded.ids.isEmpty else { throw RAGError.noVectors(index: configuration.indexDirectory.path) }
+        let index = VectorIndex(ids: loaded.ids, dimension: loaded.dimension, matrix: loaded.matrix)
+        return DenseRetriever(index: index, embedder: try embedder(), store: store)
+    }
+
+    /// Removes the documents of the given files (paths as given at ingest, made absolute).
+    public func remove(paths: [String]) throws -> WriteSummary {
+        try store.removeSources(paths: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+    }
+}
+
+/// Holds the lazily loaded embedder behind a lock, so `Engine` stays `Sendable`.
+private final class EmbedderBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (any Embedder)?
+
+    func get(_ make: () throws -> any Embedder) throws -> any Embedder {
+        lock.lock(); defer { lock.unlock() }
+        if let value { return value }
+        let made = try make()
+        value = made
+        return made
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Documents
+import Store
+import Embeddings
+
+extension Engine {
+    /// Indexes files and folders: new and changed files are (re)loaded, chunked, embedded and written
+    /// in batches, one SQLite transaction each; unchanged files (same content hash) are skipped.
+    ///
+    /// For example:
+    /// ```swift
+    /// let report = try engine.ingest([URL(fileURLWithPath: "docs")]) { print($0.filesDone) }
+    /// ```
+    /// - Parameters:
+    ///   - paths: files and folders; folders are walked (hidden and VCS folders skipped unless asked).
+    ///   - parameters: walking, pruning, embedding and batching options.
+    ///   - progress: called after each file and each embedding slice.
+    /// - Returns: counts of what was indexed, skipped (with reasons) and removed.
+    /// - Throws: `StoreError` when the index cannot be written; `RAGError` when nothing could be read
+    ///   or the embedding model is missing. A file that cannot be read is reported, not thrown.
+    public func ingest(_ paths: [URL], parameters: IngestParameters = IngestParameters(),
+                       progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = IngestReport()
+        let elapsed = { () -> Double in
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+
+        var walkOptions = WalkOptions()
+        walkOptions.includeHidden = parameters.includeHidden
+        walkOptions.globs = parameters.globs
+        walkOptions.maxFileSize = parameters.maxFileSize
+        let walked = FileWalker(options: walkOptions).walk(paths.map { $0.standardizedFileURL })
+        report.filesSkipped = walked.problems.map { SkippedFile(path: $0.path, reason: $0.reason) }
+
+        let embedder: (any Embedder)? = parameters.embed ? try embedder() : nil
+        if let embedder {
+            try store.setEmbeddingModel(id: embedder.modelID, dimension: embedder.dimension)
+        }
+
+        let chunker = Chunker(parameters: configuration.chunking)
+        let bytesTotal = walked.files.reduce(0) { $0 + $1.size }
+        var state = IngestProgress(filesDone: 0, filesTotal: walked.files.count, bytesDone: 0,
+                                   bytesTotal: bytesTotal, chunksAdded: 0, chunksEmbedded: 0,
+                                   elapsed: 0, currentPath: nil)
+        var batch: [SourceInput] = []
+        var batchChunks = 0
+
+        func commit() throws {
+            guard !batch.isEmpty else { return }
+            let summary = try store.write(batch)
+            report.chunksAdded += summary.chunksAdded
+            report.chunksRemoved += summary.chunksRemoved
+            batch.removeAll(keepingCapacity: true)
+            batchChunks = 0
+        }
+
+        for file in walked.files {
+            let path = file.url.path
+            state.currentPath = path
+            defer {
+                state.filesDone += 1
+                state.bytesDone += file.size
+                state.elapsed = elapsed()
+                progress?(state)
+            }
+            let data: Data
+            do {
+                data = try Data(contentsOf: file.url, options: .mappedIfSafe)
+            } catch {
+                report.filesSkipped.append(SkippedFile(path: path, reason: "cannot read: \(error.localizedDescription)"))
+                continue
+            }
+            report.bytesRead += data.count
+            let hash = ContentHash.hex(of: data)
+            if let existing = try store.source(path: path), existing.contentHash == hash {
+                report.filesUnchanged += 1
+                continue
+            }
+            let loaded: LoadedSource
+            do {
+                loaded = try DocumentLoader.load(data: data, name: path)
+            } catch {
+                report.filesSkipped.append(SkippedFile(path: path, reason: "\(error)"))
+                continue
+            }
+            report.warnings.append(contentsOf: loaded.warnings.map { "\(path): \($0)" })
+            var documents: [DocumentInput] = []
+            documents.reserveCapacity(loaded.documents.count)
+            var chunkCount = 0
+            for document in loaded.documents {
+                let chunks = chunker.chunks(of: document).map {
+                    ChunkInput(ordinal: $0.ordinal, text: $0.text, heading: $0.headingPath.joined(separator: " > "),
+                               start: $0.start, end: $0.end, vector: nil)
+                }
+                chunkCount += chunks.count
+                documents.append(DocumentInput(name: document.name, title: document.title,
+                                               type: document.type.rawValue, chunks: chunks))
+            }
+            if loaded.documents.isEmpty || chunkCount == 0 {
+                report.filesSkipped.append(SkippedFile(path: path, reason: "no text to index (empty after extraction)"))
+                continue
+            }
+            if let embedder {
+                try embed(&documents, with: embedder, report: &report) { done in
+                    state.chunksEmbedded += done
+                    state.elapsed = elapsed()
+                    progress?(state)
+                }
+            }
+            report.filesIndexed += 1
+            report.documentsIndexed += documents.count
+            state.chunksAdded += chunkCount
+            batch.append(SourceInput(path: path, contentHash: hash, modificationDate: file.modificationDate,
+                                     size: file.size, type: loaded.type.rawValue, documents: documents))
+            batchChunks += chunkCount
+            if batchChunks >= parameters.batchChunks { try commit() }
+        }
+        try commit()
+
+        if parameters.prune {
+            let gone = try store.allSources().map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }
+            if !gone.isEmpty {
+                let summary = try store.removeSources(paths: gone)
+                report.filesRemoved = gone.count
+                report.chunksRemoved += summary.chunksRemoved
+            }
+        }
+        report.seconds = elapsed()
+
+        if walked.files.isEmpty && report.filesSkipped.isEmpty && report.filesRemoved == 0 {
+            throw RAGError.nothingToIngest(paths: paths.map(\.path))
+        }
+        if report.filesIndexed == 0 && report.filesUnchanged == 0 && !report.filesSkipped.isEmpty
+            && report.filesRemoved == 0 {
+            throw RAGError.nothingReadable(skipped: report.filesSkipped.count)
+        }
+        return report
+    }
+
+    /// The text a chunk is embedded as: its title and heading path, then its text.
+    static func embeddingText(title: String, heading: String, text: String) -> String {
+        var parts: [String] = []
+        if !title.isEmpty { parts.append(title) }
+        if !heading.isEmpty && heading != title { parts.append(heading) }
+        parts.append(text)
+        return parts.joined(separator: "\n")
+    }
+
+    /// Fills in chunk vectors: reuses the stored vector of an identical chunk text, embeds the rest.
+    private func embed(_ documents: inout [DocumentInput], with embedder: any Embedder,
+                       report: inout IngestReport, progress: (Int) -> Void) throws {
+        let texts = documents.flatMap { $0.chunks.map(\.text) }
+        let reusable = try store.existingVectors(forTexts: texts)
+        var pending: [(d: Int, c: Int)] = []
+        for d in documents.indices {
+            for c in documents[d].chunks.indices {
+                if let v = reusable[documents[d].chunks[c].text], v.count == embedder.dimension {
+                    documents[d].chunks[c].vector = v
+                    report.vectorsReused += 1
+                } else {
+                    pending.append((d, c))
+                }
+            }
+        }
+        let slice = 256
+        var start = 0
+        while start < pending.count {
+            let part = pending[start..<min(start + slice, pending.count)]
+            // The title and heading give a passage its topic ("Paris" for a chunk that says "the city").
+            let vectors = try embedder.embed(part.map { slot -> String in
+                let chunk = documents[slot.d].chunks[slot.c]
+                return Self.embeddingText(title: documents[slot.d].title, heading: chunk.heading, text: chunk.text)
+            })
+            for (slot, v) in zip(part, vectors) { documents[slot.d].chunks[slot.c].vector = v }
+            report.chunksEmbedded += part.count
+            progress(part.count)
+            start += slice
+        }
+    }
+}

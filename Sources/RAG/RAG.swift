@@ -1,1 +1,0 @@
-// Placeholder: the RAG module is being written.

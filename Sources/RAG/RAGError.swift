@@ -1,0 +1,25 @@
+import Foundation
+
+/// Errors of the RAG facade: each names what went wrong, where, and what to do.
+public enum RAGError: Error, CustomStringConvertible, Sendable {
+    case nothingToIngest(paths: [String])
+    case nothingReadable(skipped: Int)
+    case embeddingModelMissing(path: String)
+    case indexMissing(path: String)
+    case noVectors(index: String)
+
+    public var description: String {
+        switch self {
+        case .nothingToIngest(let paths):
+            return "no files found under \(paths.joined(separator: ", ")): check the path, or pass --hidden / --glob"
+        case .nothingReadable(let skipped):
+            return "none of the \(skipped) file(s) could be read (see the skipped list): nothing was indexed"
+        case .embeddingModelMissing(let path):
+            return "embedding model not found at \(path): run scripts/setup.sh, pass --embedding-model DIR, or ingest with --no-embeddings"
+        case .indexMissing(let path):
+            return "no index at \(path): create one with `rag ingest PATH --index \(path)`"
+        case .noVectors(let index):
+            return "index \(index) has no embeddings: re-ingest with the embedding model, or use --retriever bm25"
+        }
+    }
+}
