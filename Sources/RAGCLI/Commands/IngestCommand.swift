@@ -43,7 +43,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Index for BM25 only, without computing embeddings.")
     var noEmbeddings = false
 
+    @Option(name: .long, help: ArgumentHelp("Commit after about this many chunks (one transaction per batch).", valueName: "n"))
+    var batchSize = 512
+
     func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if ByteSize.parse(maxFilesize) == nil {
             throw ValidationError("--max-filesize '\(maxFilesize)' is not a size: use e.g. 500K, 20M or 1G")
         }
@@ -57,6 +61,7 @@ struct IngestCommand: AsyncParsableCommand {
         parameters.maxFileSize = ByteSize.parse(maxFilesize) ?? parameters.maxFileSize
         parameters.prune = prune
         parameters.embed = !noEmbeddings
+        parameters.batchChunks = batchSize
 
         let showProgress = !output.quiet && !output.json && Terminal.stderrIsTerminal
         let bar = showProgress ? ProgressBar() : nil

@@ -19,6 +19,9 @@ struct RemoveCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
         let summary = try engine.remove(paths: paths)
+        if summary.chunksRemoved == 0 {
+            throw CLIError("\(paths.joined(separator: ", ")) not in the index \(indexOptions.indexDirectory.path): see `rag stats`, or give the path as it was ingested")
+        }
         if output.json {
             struct Output: Encodable { var chunks_removed: Int }
             try Terminal.printJSON(Output(chunks_removed: summary.chunksRemoved))

@@ -26,3 +26,9 @@ enum Terminal {
                          : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
+
+/// A user-facing error with a one-line message (what, where, what to do).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import RAG
+
+/// `rag stats`: what an index holds, and whether it is sound.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show what an index holds (files, documents, chunks, embedding model).",
+        discussion: "With --check, also runs SQLite's integrity check and exits 1 if it fails."
+    )
+
+    @OptionGroup var indexOptions: IndexOptions
+
+    @Flag(name: .long, help: "Run PRAGMA integrity_check too.")
+    var check = false
+
+    @Flag(name: .long, help: "Print one JSON object on stdout.")
+    var json = false
+
+    struct Output: Encodable {
+        var index: String
+        var sources: Int
+        var documents: Int
+        var chunks: Int
+        var embedding_model: String?
+        var dimension: Int?
+        var integrity: String?
+    }
+
+    func run() async throws {
+        let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
+        let s = try engine.store.statistics()
+        let model = try engine.store.embeddingModel()
+        let integrity = check ? try engine.store.integrityCheck() : nil
+        let out = Output(index: indexOptions.indexDirectory.path, sources: s.sources, documents: s.documents,
+                         chunks: s.chunks, embedding_model: model?.id, dimension: model?.dimension,
+                         integrity: integrity)
+        if json {
+            try Terminal.printJSON(out)
+        } else {
+            print("index:      \(out.index)")
+            print("files:      \(s.sources)")
+            print("documents:  \(s.documents)")
+            print("chunks:     \(s.chunks)")
+            print("embeddings: \(model.map { "\($0.id) (\($0.dimension) dimensions)" } ?? "none")")
+            if let integrity { print("integrity:  \(integrity)") }
+        }
+        if let integrity, integrity != "ok" { throw ExitCode.failure }
+    }
+}

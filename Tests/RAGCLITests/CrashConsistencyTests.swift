@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `kill -9` in the middle of an ingest leaves an index that opens, passes the integrity check and
+/// holds exactly the batches committed; a re-run completes it.
+@Suite(.serialized)
+struct CrashConsistencyTests {
+    @Test func killedIngestKeepsCommittedBatches() throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs"), index = dir.appendingPathComponent("index")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        let fileCount = 3000, batch = 3
+        for i in 0..<fileCount {
+            // One short paragraph: exactly one chunk per file.
+            try Data("Note \(i) records the tide at harbour \(i % 97) on day \(i).\n".utf8)
+                .write(to: docs.appendingPathComponent(String(format: "n%05d.txt", i)))
+        }
+        let args = ["ingest", docs.path, "--index", index.path, "--no-embeddings", "--batch-size", "\(batch)", "-q"]
+        let child = try CLIHarness.makeProcess(args)
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+
+        // Wait until some batches are committed, then kill without warning.
+        var committed = 0
+        let deadline = Date().addingTimeInterval(60)
+        while child.isRunning && Date() < deadline {
+            if let stats = try? CLIHarness.run(["stats", "--json", "--index", index.path]).json(),
+               let sources = stats["sources"] as? Int, sources > 0 {
+                committed = sources
+                break
+            }
+            usleep(20_000)
+        }
+        let killedMidway = child.isRunning
+        if killedMidway { kill(child.processIdentifier, SIGKILL) }
+        child.waitUntilExit()
+        #expect(committed > 0, "no batch was committed before the ingest ended")
+
+        let stats = try CLIHarness.run(["stats", "--check", "--json", "--index", index.path])
+        #expect(stats.status == 0, "index did not open after kill -9: \(stats.stderr)")
+        let s = try stats.json()
+        let sources = s["sources"] as? Int ?? -1
+        #expect(s["integrity"] as? String == "ok")
+        #expect(s["chunks"] as? Int == sources, "a file's chunks were partly written")
+        #expect(s["documents"] as? Int == sources)
+        if killedMidway && sources < fileCount {
+            #expect(sources % batch == 0, "index holds \(sources) files: not a whole number of \(batch)-file batches")
+        }
+
+        let rerun = try CLIHarness.run(["ingest", docs.path, "--index", index.path, "--no-embeddings", "--json"]).json()
+        #expect(rerun["files_unchanged"] as? Int == sources)
+        #expect(rerun["files_indexed"] as? Int == fileCount - sources)
+        let final = try CLIHarness.run(["stats", "--json", "--index", index.path]).json()
+        #expect(final["sources"] as? Int == fileCount)
+    }
+}

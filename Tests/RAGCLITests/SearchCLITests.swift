@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `rag search` on the project's own corpus: for its questions, a supporting document ranks first.
+@Suite(.serialized)
+struct SearchCLITests {
+    struct Question: Decodable { var id: String; var question: String; var supporting_titles: [String] }
+
+    private func questions() throws -> [Question] {
+        let url = CLIHarness.root.appendingPathComponent("corpora/questions.jsonl")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try text.split(separator: "\n").filter { !$0.isEmpty }.map {
+            try JSONDecoder().decode(Question.self, from: Data($0.utf8))
+        }
+    }
+
+    @Test func supportingDocumentRanksFirst() throws {
+        let withEmbeddings = CLIHarness.hasEmbeddingModel
+        if !withEmbeddings && CLIHarness.inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI"); return }
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent("index")
+        var ingest = ["ingest", CLIHarness.root.appendingPathComponent("corpora").path, "--index", index.path, "--json"]
+        if !withEmbeddings { ingest.append("--no-embeddings") }
+        let report = try CLIHarness.run(ingest)
+        #expect(report.status == 0, "\(report.stderr)")
+
+        let qs = try questions()
+        #expect(qs.count >= 5)
+        let retrievers = withEmbeddings ? ["bm25", "dense", "hybrid"] : ["bm25"]
+        for retriever in retrievers {
+            var first = 0, inTop3 = 0
+            for q in qs {
+                let r = try CLIHarness.run(["search", q.question, "--retriever", retriever, "--limit", "3", "--json", "--index", index.path])
+                #expect(r.status == 0, "\(r.stderr)")
+                let titles = (try r.json()["results"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
+                let supporting = Set(q.supporting_titles.map { $0.lowercased() })
+                if let top = titles.first, supporting.contains(top.lowercased()) { first += 1 }
+                if titles.contains(where: { supporting.contains($0.lowercased()) }) { inTop3 += 1 }
+            }
+            // Multi-hop questions need several documents; one of them must still lead.
+            #expect(Double(first) >= 0.7 * Double(qs.count), "\(retriever): supporting document first for \(first)/\(qs.count)")
+            #expect(Double(inTop3) >= 0.9 * Double(qs.count), "\(retriever): in top 3 for \(inTop3)/\(qs.count)")
+        }
+    }
+}
