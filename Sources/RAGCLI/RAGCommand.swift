@@ -11,7 +11,7 @@ struct RAGCommand: AsyncParsableCommand {
             Every command takes --index DIR (default: $RAG_INDEX, else ./indexes/default).
             """,
         subcommands: [
-            IngestCommand.self, SearchCommand.self, RemoveCommand.self, StatsCommand.self,
+            IngestCommand.self, SearchCommand.self, RemoveCommand.self, StatsCommand.self, EvalRetrievalCommand.self,
             EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self,
         ]
     )

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A labelled question: gold passages are named by document (`supporting_ids`, the corpus ids a
+/// JSONL ingest uses as document names).
+public struct LabelledQuestion: Sendable, Codable {
+    public var id: String
+    public var dataset: String?
+    public var question: String
+    public var answers: [String]?
+    public var type: String?
+    public var supportingTitles: [String]?
+    public var supportingIDs: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, dataset, question, answers, type
+        case supportingTitles = "supporting_titles", supportingIDs = "supporting_ids"
+    }
+
+    /// Reads a JSONL file of questions; blank lines are skipped.
+    public static func load(_ url: URL) throws -> [LabelledQuestion] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var out: [LabelledQuestion] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { out.append(try JSONDecoder().decode(LabelledQuestion.self, from: Data(line.utf8))) }
+            catch { throw EvaluationError.badQuestion(path: url.path, line: n + 1) }
+        }
+        return out
+    }
+}
+
+public enum EvaluationError: Error, CustomStringConvertible, Sendable {
+    case badQuestion(path: String, line: Int)
+    case noLabels(path: String)
+    public var description: String {
+        switch self {
+        case .badQuestion(let path, let line):
+            return "\(path):\(line): not a question object {\"id\",\"question\",\"supporting_ids\",...}: fix or remove the line"
+        case .noLabels(let path):
+            return "\(path): no question has supporting_ids, so retrieval recall cannot be measured"
+        }
+    }
+}
+
+/// Recall and latency of one retriever on one question set.
+public struct RetrievalScore: Sendable, Codable {
+    public var dataset: String
+    public var retriever: String
+    public var questions: Int
+    /// Fraction of gold passages found in the top k, averaged over questions, keyed by k.
+    public var recall: [String: Double]
+    /// Questions whose gold passages were all in the top 10.
+    public var allFoundAt10: Double
+    public var medianMilliseconds: Double
+    public var p95Milliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, retriever, questions, recall, allFoundAt10 = "all_found_at_10"
+        case medianMilliseconds = "median_ms", p95Milliseconds = "p95_ms"
+    }
+}
+
+extension Engine {
+    /// Measures recall@k of the gold passages (by document name) and per-query latency.
+    ///
+    /// For example: `try engine.evaluateRetrieval(questions, dataset: "hotpotqa", retriever: .bm25)`.
+    public func evaluateRetrieval(_ questions: [LabelledQuestion], dataset: String, retriever kind: RetrieverKind,
+                                  ks: [Int] = [5, 10]) throws -> RetrievalScore {
+        let retriever = try makeRetriever(kind)
+        let depth = max(ks.max() ?? 10, 10)
+        var sums = [Int: Double](), allAt10 = 0.0, times: [Double] = []
+        var counted = 0
+        let clock = ContinuousClock()
+        for q in questions {
+            guard let gold = q.supportingIDs, !gold.isEmpty else { continue }
+            let start = clock.now
+            let hits = try retriever.search(q.question, limit: depth)
+            let d = clock.now - start
+            times.append(Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15)
+            let missing = hits.filter { $0.chunk == nil }.map(\.chunkID)
+            var names: [Int64: String] = [:]
+            if !missing.isEmpty { for r in try store.chunks(ids: missing) { names[r.id] = r.documentName } }
+            let ranked = hits.compactMap { $0.chunk?.documentName ?? names[$0.chunkID] }
+            let goldSet = Set(gold)
+            for k in ks {
+                let found = Set(ranked.prefix(k)).intersection(goldSet).count
+                sums[k, default: 0] += Double(found) / Double(goldSet.count)
+            }
+            if goldSet.isSubset(of: Set(ranked.prefix(10))) { allAt10 += 1 }
+            counted += 1
+        }
+        times.sort()
+        let pick = { (p: Double) -> Double in times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count - 1) * p))] }
+        var recall: [String: Double] = [:]
+        for k in ks { recall["\(k)"] = counted > 0 ? (sums[k] ?? 0) / Double(counted) : 0 }
+        return RetrievalScore(dataset: dataset, retriever: kind.rawValue, questions: counted, recall: recall,
+                              allFoundAt10: counted > 0 ? allAt10 / Double(counted) : 0,
+                              medianMilliseconds: pick(0.5), p95Milliseconds: pick(0.95))
+    }
+}
