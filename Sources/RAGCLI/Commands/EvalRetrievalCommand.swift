@@ -57,8 +57,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         }
         print("dataset              retriever   n     R@5     R@10    all@10  median ms  p95 ms")
         for s in scores {
-            print(String(format: "%-20@ %-9@ %5d   %.3f   %.3f   %.3f   %8.2f  %7.2f",
-                         s.dataset as NSString, s.retriever as NSString, s.questions, s.recall["5"] ?? 0,
+            let name = s.dataset.padding(toLength: 20, withPad: " ", startingAt: 0)
+            let kind = s.retriever.padding(toLength: 9, withPad: " ", startingAt: 0)
+            print(name + " " + kind + String(format: " %5d   %.3f   %.3f   %.3f   %8.2f  %7.2f", s.questions, s.recall["5"] ?? 0,
                          s.recall["10"] ?? 0, s.allFoundAt10, s.medianMilliseconds, s.p95Milliseconds))
         }
     }
