@@ -1,1 +1,0 @@
-// Placeholder: the LanguageModels module is being written.
