@@ -1,9 +1,89 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
+// Quantized matrix kernels for GGUF (ggml) weight types.
+//
+// Weight types use ggml's ids as stored in GGUF files:
+//   F32=0 F16=1 Q4_0=2 Q4_1=3 Q5_0=6 Q5_1=7 Q8_0=8 Q4_K=12 Q5_K=13 Q6_K=14
+// A weight row of `n` elements occupies ck_row_size(type, n) bytes; row r of a matrix starts at
+// data + r * ck_row_size(type, columns).
+//
+// Activations are quantized to 8 bits before integer dot products, as llama.cpp does: blocks of 32
+// (scale + sum) for the legacy types, blocks of 256 (scale + 16 partial sums) for the K-quants. F32
+// and F16 weights take the activations as plain floats. ck_quantize_row_q8 picks the right format
+// for the weight type; ck_q8_row_size says how many bytes it writes.
 #include <stddef.h>
 #include <stdint.h>
 
-/// Version marker; the kernels themselves live in per-concern headers included below.
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    CK_TYPE_F32 = 0,
+    CK_TYPE_F16 = 1,
+    CK_TYPE_Q4_0 = 2,
+    CK_TYPE_Q4_1 = 3,
+    CK_TYPE_Q5_0 = 6,
+    CK_TYPE_Q5_1 = 7,
+    CK_TYPE_Q8_0 = 8,
+    CK_TYPE_Q4_K = 12,
+    CK_TYPE_Q5_K = 13,
+    CK_TYPE_Q6_K = 14,
+};
+
+/// Version marker of the kernels library.
 int ckernels_version(void);
 
+/// 1 when `type` is a weight type these kernels implement, else 0.
+int ck_type_supported(uint32_t type);
+/// Number of elements per quantization block of `type` (1 for F32/F16, 32, or 256).
+int64_t ck_block_elements(uint32_t type);
+/// Bytes of one row of `n` elements (n must be a multiple of ck_block_elements); 0 if unsupported.
+size_t ck_row_size(uint32_t type, int64_t n);
+
+/// Plain (reference) dequantization of one row of `n` elements into floats.
+void ck_dequantize_row(uint32_t type, const void *src, float *dst, int64_t n);
+
+/// Quantizes activations `x[n]` into the 8-bit format matching `weight_type` (q8 blocks of 32 for
+/// Q4_0/Q4_1/Q5_0/Q5_1/Q8_0, q8_K blocks of 256 for the K-quants, a float copy for F32/F16).
+void ck_quantize_row_q8(uint32_t weight_type, const float *x, void *dst, int64_t n);
+/// Bytes written by ck_quantize_row_q8 for `n` activations.
+size_t ck_q8_row_size(uint32_t weight_type, int64_t n);
+/// Dequantizes quantized activations back to floats (for tests).
+void ck_dequantize_row_q8(uint32_t weight_type, const void *src, float *dst, int64_t n);
+
+/// Dot product of one weight row (n elements) with quantized activations (SIMD fast path).
+float ck_vec_dot(uint32_t type, int64_t n, const void *w_row, const void *q8_x);
+/// Reference twin of ck_vec_dot: plain dequantization of both sides, then a float dot product.
+float ck_vec_dot_ref(uint32_t type, int64_t n, const void *w_row, const void *q8_x);
+
+/// Dot products of one weight row with `ntok` (1...4) quantized activation rows spaced `q8_stride`
+/// bytes apart; out[t] = w · x_t. Unpacks each weight block once for all tokens (prefill tile).
+void ck_vec_dot_tile(uint32_t type, int64_t n, const void *w_row, const void *q8_x,
+                     size_t q8_stride, int ntok, float *out);
+
+/// y[rows] = W · x for a row-major weight matrix W[rows][columns] of `type`; uses the thread pool.
+void ck_matvec(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x, float *y);
+/// Same with activations already quantized by ck_quantize_row_q8 (share one quantization between
+/// matrices that read the same input, e.g. Q/K/V or gate/up).
+void ck_matvec_q8(uint32_t type, const void *w, int64_t rows, int64_t columns, const void *q8_x,
+                  float *y);
+/// Y[ntok][rows] = X[ntok][columns] · Wᵀ (row-major); uses the thread pool.
+void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x,
+               int64_t ntok, float *y);
+
+// ---- Thread pool ------------------------------------------------------------------------------
+/// A task body: called once per thread with its index `ith` in 0..<nth.
+typedef void (*ck_task_fn)(void *ctx, int ith, int nth);
+/// Sets the number of threads used by the kernels (>= 1; clamped to 64). Default: online CPUs.
+void ck_set_threads(int n);
+/// Current number of kernel threads.
+int ck_threads(void);
+/// Runs fn(ctx, i, nth) for every i in 0..<nth on the persistent pool (the caller runs i == 0) and
+/// returns when all are done. If the pool is busy (another caller), runs all parts on the caller.
+void ck_parallel(ck_task_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,120 @@
+#ifndef CK_INTERNAL_H
+#define CK_INTERNAL_H
+// Block layouts of the ggml quantization formats (as stored in GGUF files) and helpers shared by the
+// kernel files. Layout facts follow ggml's public format description: every block starts with its
+// scale(s) as IEEE half floats; 4-bit quants store element j in the low nibble of byte j and element
+// j + 16 (legacy) or j + 32 (K-quants, per 64-element chunk) in the high nibble.
+#include "CKernels.h"
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#define CK_QK 32    // elements per legacy block
+#define CK_QKK 256  // elements per K-quant super-block
+
+typedef uint16_t ck_half;
+
+typedef struct { ck_half d; uint8_t qs[16]; } ck_block_q4_0;                     // 18 bytes
+typedef struct { ck_half d, m; uint8_t qs[16]; } ck_block_q4_1;                  // 20 bytes
+typedef struct { ck_half d; uint8_t qh[4]; uint8_t qs[16]; } ck_block_q5_0;      // 22 bytes
+typedef struct { ck_half d, m; uint8_t qh[4]; uint8_t qs[16]; } ck_block_q5_1;   // 24 bytes
+typedef struct { ck_half d; int8_t qs[32]; } ck_block_q8_0;                      // 34 bytes
+// K-quants: 8 sub-blocks of 32 with 6-bit scales and mins packed in 12 bytes.
+typedef struct { ck_half d, dmin; uint8_t scales[12]; uint8_t qs[128]; } ck_block_q4_K;              // 144
+typedef struct { ck_half d, dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } ck_block_q5_K; // 176
+// Q6_K: 16 sub-blocks of 16 with signed 8-bit scales; low 4 bits in ql, high 2 bits in qh.
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; ck_half d; } ck_block_q6_K;     // 210
+
+// Activation blocks (our own formats, never stored in files).
+// Legacy: x ≈ d * qs; s = d * Σ qs (for the offset/min terms of Q4_0/Q4_1/Q5_0/Q5_1).
+typedef struct { float d; float s; int8_t qs[32]; } ck_block_q8x;                 // 40 bytes
+// K: x ≈ d * qs; bsums[i] = Σ qs[16i ..< 16i+16].
+typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } ck_block_q8K;      // 292 bytes
+
+_Static_assert(sizeof(ck_block_q4_0) == 18, "q4_0 layout");
+_Static_assert(sizeof(ck_block_q4_1) == 20, "q4_1 layout");
+_Static_assert(sizeof(ck_block_q5_0) == 22, "q5_0 layout");
+_Static_assert(sizeof(ck_block_q5_1) == 24, "q5_1 layout");
+_Static_assert(sizeof(ck_block_q8_0) == 34, "q8_0 layout");
+_Static_assert(sizeof(ck_block_q4_K) == 144, "q4_K layout");
+_Static_assert(sizeof(ck_block_q5_K) == 176, "q5_K layout");
+_Static_assert(sizeof(ck_block_q6_K) == 210, "q6_K layout");
+_Static_assert(sizeof(ck_block_q8x) == 40, "q8x layout");
+_Static_assert(sizeof(ck_block_q8K) == 292, "q8K layout");
+
+/// IEEE half -> float without hardware help (reference path).
+static inline float ck_half_to_float_ref(ck_half h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+    uint32_t exp = (h >> 10) & 0x1F;
+    uint32_t man = h & 0x3FF;
+    uint32_t bits;
+    if (exp == 0) {
+        if (man == 0) {
+            bits = sign;
+        } else {  // subnormal: renormalise
+            int e = -1;
+            do { man <<= 1; e++; } while ((man & 0x400) == 0);
+            man &= 0x3FF;
+            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | (man << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7F800000u | (man << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/// IEEE half -> float, F16C when available.
+static inline float ck_h2f(ck_half h) {
+#if defined(__F16C__)
+    return _cvtsh_ss(h);
+#else
+    return ck_half_to_float_ref(h);
+#endif
+}
+
+/// 6-bit scale and min of sub-block j (0..<8) of a Q4_K/Q5_K super-block.
+static inline void ck_scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *mn = q[j + 4] & 63;
+    } else {
+        *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        *mn = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+/// Activation format class of a weight type.
+enum { CK_ACT_FLOAT = 0, CK_ACT_Q8X = 1, CK_ACT_Q8K = 2, CK_ACT_NONE = -1 };
+static inline int ck_act_kind(uint32_t type) {
+    switch (type) {
+    case CK_TYPE_F32: case CK_TYPE_F16: return CK_ACT_FLOAT;
+    case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: case CK_TYPE_Q8_0:
+        return CK_ACT_Q8X;
+    case CK_TYPE_Q4_K: case CK_TYPE_Q5_K: case CK_TYPE_Q6_K: return CK_ACT_Q8K;
+    default: return CK_ACT_NONE;
+    }
+}
+
+/// A tile kernel: out[t] = w_row · x_t for t in 0..<ntok (1...4).
+typedef void (*ck_tile_kernel)(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+
+void ck_tile_f32(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_f16(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q4_0(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q4_1(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q5_0(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q5_1(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q8_0(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q4_K(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q5_K(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+void ck_tile_q6_K(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
+
+ck_tile_kernel ck_tile_for(uint32_t type);
+
+#endif

@@ -1,0 +1,114 @@
+// A small persistent thread pool for the matrix kernels. Decode runs hundreds of matrix-vector
+// products per token, so dispatch must cost microseconds: workers spin on a generation counter for
+// a short while after each job (the next one usually follows quickly) and only then sleep on a
+// condition variable. One caller at a time owns the pool; a concurrent caller runs its job inline.
+#define _GNU_SOURCE
+#include "ck_internal.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#define CK_MAX_THREADS 64
+// Spin iterations (each a pause instruction, ~10-70 ns) before a worker sleeps: ~0.1-0.5 ms.
+#define CK_SPIN_LIMIT 8192
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int pool_threads = 0;  // configured thread count, 0 = not yet chosen
+static int pool_workers = 0;          // workers started (guarded by pool_lock)
+
+static _Atomic uint64_t job_generation = 0;
+static _Atomic int job_pending = 0;
+static ck_task_fn job_fn;
+static void *job_ctx;
+static int job_nth;
+
+static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sleep_cond = PTHREAD_COND_INITIALIZER;
+static _Atomic int sleepers = 0;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#endif
+}
+
+static void *worker_main(void *arg) {
+    const int ith = (int)(intptr_t)arg;
+    uint64_t seen = atomic_load(&job_generation);
+    for (;;) {
+        uint64_t g;
+        int spins = 0;
+        while ((g = atomic_load_explicit(&job_generation, memory_order_acquire)) == seen) {
+            if (++spins < CK_SPIN_LIMIT) {
+                cpu_relax();
+                continue;
+            }
+            pthread_mutex_lock(&sleep_lock);
+            atomic_fetch_add(&sleepers, 1);
+            while ((g = atomic_load(&job_generation)) == seen) pthread_cond_wait(&sleep_cond, &sleep_lock);
+            atomic_fetch_sub(&sleepers, 1);
+            pthread_mutex_unlock(&sleep_lock);
+            break;
+        }
+        seen = g;
+        if (ith < job_nth) job_fn(job_ctx, ith, job_nth);
+        atomic_fetch_sub_explicit(&job_pending, 1, memory_order_acq_rel);
+    }
+    return NULL;
+}
+
+static int default_threads(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > CK_MAX_THREADS) n = CK_MAX_THREADS;
+    return (int)n;
+}
+
+void ck_set_threads(int n) {
+    if (n < 1) n = 1;
+    if (n > CK_MAX_THREADS) n = CK_MAX_THREADS;
+    atomic_store(&pool_threads, n);
+}
+
+int ck_threads(void) {
+    int n = atomic_load(&pool_threads);
+    if (n == 0) {
+        int expected = 0;
+        atomic_compare_exchange_strong(&pool_threads, &expected, default_threads());
+        n = atomic_load(&pool_threads);
+    }
+    return n;
+}
+
+void ck_parallel(ck_task_fn fn, void *ctx) {
+    const int nth = ck_threads();
+    if (nth == 1 || pthread_mutex_trylock(&pool_lock) != 0) {
+        for (int i = 0; i < nth; i++) fn(ctx, i, nth);
+        return;
+    }
+    // Start missing workers (ids 1..nth-1); a worker that fails to start shrinks this job.
+    while (pool_workers < nth - 1) {
+        pthread_t th;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&th, &attr, worker_main, (void *)(intptr_t)(pool_workers + 1));
+        pthread_attr_destroy(&attr);
+        if (rc != 0) break;
+        pool_workers++;
+    }
+    const int run_nth = nth < pool_workers + 1 ? nth : pool_workers + 1;
+    job_fn = fn;
+    job_ctx = ctx;
+    job_nth = run_nth;
+    atomic_store_explicit(&job_pending, pool_workers, memory_order_relaxed);
+    atomic_fetch_add(&job_generation, 1);  // seq_cst: pairs with the sleepers check below
+    if (atomic_load(&sleepers) > 0) {
+        pthread_mutex_lock(&sleep_lock);
+        pthread_cond_broadcast(&sleep_cond);
+        pthread_mutex_unlock(&sleep_lock);
+    }
+    fn(ctx, 0, run_nth);
+    while (atomic_load_explicit(&job_pending, memory_order_acquire) > 0) cpu_relax();
+    pthread_mutex_unlock(&pool_lock);
+}
