@@ -1,1 +1,0 @@
-// Placeholder: the Documents module is being written.

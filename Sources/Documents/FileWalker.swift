@@ -1,0 +1,162 @@
+import Foundation
+
+/// A file found by ``FileWalker``.
+public struct SourceFile: Sendable, Hashable {
+    public var url: URL
+    public var size: Int
+    public var modificationDate: Date
+
+    public init(url: URL, size: Int, modificationDate: Date) {
+        self.url = url
+        self.size = size
+        self.modificationDate = modificationDate
+    }
+}
+
+/// What ``FileWalker`` includes.
+public struct WalkOptions: Sendable {
+    /// Also enter hidden folders and take hidden files (names starting with `.`).
+    public var includeHidden: Bool
+    /// Also enter version-control folders (`.git`, `.hg`, `.svn`, `.bzr`, `_darcs`, `CVS`).
+    public var includeVCS: Bool
+    /// Globs as in ``Glob``; `"!x"` excludes. With any non-`!` glob, a file must match one of them.
+    public var globs: [String]
+    /// Larger files are reported as problems, not returned.
+    public var maxFileSize: Int
+    /// Skip files whose extension marks them as images, archives, media, fonts or binaries
+    /// (silently: they are not documents). Content detection still rejects other binaries.
+    public var skipBinaryExtensions: Bool
+
+    public init(includeHidden: Bool = false, includeVCS: Bool = false, globs: [String] = [],
+                maxFileSize: Int = DocumentLoader.defaultMaxFileSize, skipBinaryExtensions: Bool = true) {
+        self.includeHidden = includeHidden
+        self.includeVCS = includeVCS
+        self.globs = globs
+        self.maxFileSize = maxFileSize
+        self.skipBinaryExtensions = skipBinaryExtensions
+    }
+}
+
+/// Finds the files to ingest under some paths.
+///
+/// For example:
+/// ```swift
+/// let (files, problems) = FileWalker(options: .init(globs: ["*.html", "!changes.html"]))
+///     .walk([URL(fileURLWithPath: "/usr/share/doc/sqlite3")])
+/// ```
+public struct FileWalker: Sendable {
+    public var options: WalkOptions
+    let includes: [Glob]
+    let excludes: [Glob]
+
+    static let vcsFolders: Set<String> = [".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".pijul"]
+    static let binaryExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ico", "icns", "heic", "avif",
+        "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war",
+        "mp3", "mp4", "m4a", "mov", "avi", "mkv", "wav", "flac", "ogg", "webm",
+        "ttf", "otf", "woff", "woff2", "eot", "pdf", "odg", "odf", "odt", "ods", "docx", "xlsx", "pptx",
+        "so", "dylib", "dll", "exe", "o", "a", "class", "pyc", "wasm", "bin", "db", "sqlite", "sqlite3",
+        "gguf", "safetensors", "npy", "npz", "pt", "onnx",
+    ]
+
+    public init(options: WalkOptions = .init()) {
+        self.options = options
+        let globs = options.globs.map(Glob.init)
+        includes = globs.filter { !$0.isExclusion }
+        excludes = globs.filter(\.isExclusion)
+    }
+
+    /// Files under the given paths (files are taken as given), sorted by path; problems (missing
+    /// path, unreadable folder, file too big) are returned, not thrown. Symbolic links to files are
+    /// followed; links to folders are not (no cycles).
+    public func walk(_ paths: [URL]) -> (files: [SourceFile], problems: [(path: String, reason: String)]) {
+        var files: [SourceFile] = []
+        var problems: [(path: String, reason: String)] = []
+        let fm = FileManager.default
+        for root in paths {
+            let rootPath = root.standardizedFileURL.path
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: rootPath, isDirectory: &isDirectory) else {
+                problems.append((rootPath, "no such file or directory"))
+                continue
+            }
+            if !isDirectory.boolValue {
+                if let file = sourceFile(rootPath, problems: &problems) { files.append(file) }
+                continue
+            }
+            walkDirectory(rootPath, relative: "", files: &files, problems: &problems)
+        }
+        files.sort { $0.url.path < $1.url.path }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0.url.path).inserted }
+        return (files, problems)
+    }
+
+    func walkDirectory(_ path: String, relative: String, files: inout [SourceFile],
+                       problems: inout [(path: String, reason: String)]) {
+        let fm = FileManager.default
+        let names: [String]
+        do {
+            names = try fm.contentsOfDirectory(atPath: path)
+        } catch {
+            problems.append((path, fm.isReadableFile(atPath: path) ? "cannot list folder" : "permission denied"))
+            return
+        }
+        for name in names.sorted() {
+            let full = path.hasSuffix("/") ? path + name : path + "/" + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            guard let attributes = try? fm.attributesOfItem(atPath: full), let type = attributes[.type] as? FileAttributeType else {
+                problems.append((full, "cannot read file attributes"))
+                continue
+            }
+            if type == .typeDirectory {
+                if FileWalker.vcsFolders.contains(name) && !options.includeVCS { continue }
+                if name.hasPrefix(".") && !options.includeHidden { continue }
+                if excludes.contains(where: { $0.matches(relativePath: rel) }) { continue }
+                walkDirectory(full, relative: rel, files: &files, problems: &problems)
+                continue
+            }
+            if name.hasPrefix(".") && !options.includeHidden { continue }
+            if type == .typeSymbolicLink {
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: full, isDirectory: &isDirectory) else {
+                    problems.append((full, "broken symbolic link")); continue
+                }
+                if isDirectory.boolValue { continue }
+            } else if type != .typeRegular {
+                continue
+            }
+            if !isSelected(rel) { continue }
+            if let file = sourceFile(full, problems: &problems) { files.append(file) }
+        }
+    }
+
+    /// Whether a file (relative path) passes the globs and the extension filter.
+    func isSelected(_ relativePath: String) -> Bool {
+        if excludes.contains(where: { $0.matches(relativePath: relativePath) }) { return false }
+        if !includes.isEmpty { return includes.contains { $0.matches(relativePath: relativePath) } }
+        if options.skipBinaryExtensions {
+            let ext = (relativePath as NSString).pathExtension.lowercased()
+            if FileWalker.binaryExtensions.contains(ext) { return false }
+        }
+        return true
+    }
+
+    func sourceFile(_ path: String, problems: inout [(path: String, reason: String)]) -> SourceFile? {
+        // Follow a symbolic link to its file for size and date.
+        let statPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: statPath) else {
+            problems.append((path, "cannot read file attributes")); return nil
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        if size > options.maxFileSize {
+            problems.append((path, "\(size) bytes is over the limit of \(options.maxFileSize) bytes"))
+            return nil
+        }
+        if !FileManager.default.isReadableFile(atPath: path) {
+            problems.append((path, "permission denied")); return nil
+        }
+        let date = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+        return SourceFile(url: URL(fileURLWithPath: path), size: size, modificationDate: date)
+    }
+}

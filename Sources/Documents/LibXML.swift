@@ -1,0 +1,168 @@
+import CXML
+import Foundation
+
+/// Thin helpers over libxml2: one-time initialisation, an error collector that replaces libxml2's
+/// printing to stderr, and node accessors.
+enum LibXML {
+    /// `xmlInitParser` must run once before parsing from several threads.
+    static let initialised: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    /// Collects parser messages instead of letting libxml2 print them.
+    final class ErrorCollector {
+        private(set) var messages: [String] = []
+        private(set) var count = 0
+        private(set) var fatalCount = 0
+
+        func add(_ error: xmlError) {
+            count += 1
+            if error.level == XML_ERR_FATAL { fatalCount += 1 }
+            guard messages.count < 5 else { return }
+            var message = error.message.map { String(cString: $0) } ?? "unknown error"
+            while message.last == "\n" || message.last == " " { message.removeLast() }
+            messages.append("line \(error.line): \(message)")
+        }
+
+        /// One line: "3 errors recovered; first: line 4: ..."
+        func summary(_ what: String) -> String? {
+            guard count > 0 else { return nil }
+            let first = messages.first.map { "; first: \($0)" } ?? ""
+            return "\(count) \(what) error\(count == 1 ? "" : "s") recovered\(first)"
+        }
+    }
+
+    /// Routes errors of a parser context to its collector (stored in `_private`).
+    static let collect: xmlStructuredErrorFunc = { userData, error in
+        guard let userData, let error else { return }
+        let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let box = context.pointee._private else { return }
+        Unmanaged<ErrorCollector>.fromOpaque(box).takeUnretainedValue().add(error.pointee)
+    }
+
+    /// Drops errors raised outside a parser context (e.g. encoding errors) on this thread.
+    static let ignore: xmlStructuredErrorFunc = { _, _ in }
+
+    /// Installs the collector on a parser context and silences this thread's global channel.
+    static func attach(_ collector: ErrorCollector, to context: xmlParserCtxtPtr) {
+        context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
+        context.pointee.sax.pointee.serror = collect
+        xmlSetStructuredErrorFunc(nil, ignore)
+    }
+
+    // MARK: Nodes
+
+    /// The local name of an element (no prefix), as libxml2 stores it.
+    @inline(__always)
+    static func name(_ node: xmlNodePtr) -> String {
+        node.pointee.name.map { String(cString: $0) } ?? ""
+    }
+
+    /// The namespace prefix of an element, if any.
+    static func prefix(_ node: xmlNodePtr) -> String? {
+        node.pointee.ns?.pointee.prefix.map { String(cString: $0) }
+    }
+
+    /// The value of an attribute (first text child), without allocating through libxml2.
+    static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+        var attr = node.pointee.properties
+        while let a = attr {
+            if let n = a.pointee.name, String(cString: n) == name {
+                var value = ""
+                var child = a.pointee.children
+                while let c = child {
+                    if let content = c.pointee.content { value += String(cString: content) }
+                    child = c.pointee.next
+                }
+                return value
+            }
+            attr = a.pointee.next
+        }
+        return nil
+    }
+
+    /// Element children of a node.
+    static func elements(_ node: xmlNodePtr) -> [xmlNodePtr] {
+        var result: [xmlNodePtr] = []
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { result.append(c) }
+            child = c.pointee.next
+        }
+        return result
+    }
+
+    /// The first element child with one of the given local names.
+    static func child(_ node: xmlNodePtr, named names: Set<String>) -> xmlNodePtr? {
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE, names.contains(name(c)) { return c }
+            child = c.pointee.next
+        }
+        return nil
+    }
+
+    /// All descendant text of a node, raw (no collapsing).
+    static func rawText(_ node: xmlNodePtr) -> String {
+        var out: [UInt8] = []
+        appendRawText(node, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendRawText(_ node: xmlNodePtr, to out: inout [UInt8]) {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            if let content = node.pointee.content {
+                out.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
+            }
+        case XML_ENTITY_REF_NODE:
+            if let text = internalEntityText(node) { out.append(contentsOf: text) }
+        case XML_ELEMENT_NODE, XML_DOCUMENT_NODE, XML_HTML_DOCUMENT_NODE:
+            var child = node.pointee.children
+            while let c = child {
+                appendRawText(c, to: &out)
+                child = c.pointee.next
+            }
+        default:
+            break
+        }
+    }
+
+    /// Descendant text with white space collapsed and trimmed.
+    static func text(_ node: xmlNodePtr) -> String {
+        TextBuilder.collapse(rawText(node))
+    }
+
+    /// Whether any direct text child holds something other than white space (mixed content).
+    static func hasNonBlankText(_ node: xmlNodePtr) -> Bool {
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, var p = c.pointee.content {
+                while p.pointee != 0 {
+                    let b = p.pointee
+                    if !(b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D) { return true }
+                    p += 1
+                }
+            }
+            child = c.pointee.next
+        }
+        return false
+    }
+
+    /// The replacement text of an internal entity reference (`&name;` declared in the internal
+    /// subset); external entities are never loaded, so they give nothing.
+    static func internalEntityText(_ node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+        guard let child = node.pointee.children, child.pointee.type == XML_ENTITY_DECL else { return nil }
+        let entity = UnsafeMutableRawPointer(child).assumingMemoryBound(to: xmlEntity.self)
+        guard entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content else { return nil }
+        return UnsafeBufferPointer(start: content, count: strlen(content))
+    }
+
+    /// The content bytes of a text node.
+    @inline(__always)
+    static func content(_ node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+        guard let content = node.pointee.content else { return nil }
+        return UnsafeBufferPointer(start: content, count: strlen(content))
+    }
+}
