@@ -122,8 +122,9 @@ public struct BPETokenizer: Tokenizer {
         return output
     }
 
-    public func encode(_ segments: [PromptSegment]) throws -> [Int32] {
+    public func encode(_ segments: [PromptSegment], addSpecial: Bool) throws -> [Int32] {
         var output: [Int32] = []
+        if addSpecial && addBOS, let bos = bosTokenID { output.append(bos) }
         var workspace = Workspace()
         var pending = ""
         func flush() {
@@ -145,6 +146,7 @@ public struct BPETokenizer: Tokenizer {
             }
         }
         flush()
+        if addSpecial && addEOS, let eos = eosTokenID { output.append(eos) }
         return output
     }
 

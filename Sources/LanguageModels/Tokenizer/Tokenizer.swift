@@ -18,9 +18,10 @@ public protocol Tokenizer: Sendable {
     func encode(_ text: String, parseSpecial: Bool, addSpecial: Bool) -> [Int32]
     /// Tokenizes a prompt made of plain text and named special tokens (what chat templates
     /// produce). Adjacent text parts are tokenized together; text never yields control tokens.
+    /// `addSpecial` adds BOS/EOS as the model's metadata asks.
     ///
     /// - Throws: `TokenizerError.unknownSpecialToken` for a special spelling not in the vocabulary.
-    func encode(_ segments: [PromptSegment]) throws -> [Int32]
+    func encode(_ segments: [PromptSegment], addSpecial: Bool) throws -> [Int32]
     /// The bytes token `id` stands for; control tokens give no bytes unless `renderSpecial`.
     func pieceBytes(_ id: Int32, renderSpecial: Bool) -> [UInt8]
     /// Whether generation should stop after `id` (end of sequence or end of turn).
