@@ -189,12 +189,17 @@ public struct Chunker: Sendable {
             var last = first
             var tokens = pieces[first].tokens
             while last + 1 < pieces.count {
-                let extra = pieces[last + 1].tokens + 1
+                let extra = pieces[last + 1].tokens   // white space between sentences counts nothing
                 if last + 1 > mustReach && tokens + extra > parameters.targetTokens { break }
                 tokens += extra; last += 1
             }
             mustReach = last + 1
-            result.append(Piece(range: pieces[first].range.lowerBound..<pieces[last].range.upperBound, tokens: tokens))
+            // Overlap must never push a window past maxTokens: drop it from the front.
+            while tokens > parameters.maxTokens && first < last {
+                tokens -= pieces[first].tokens; first += 1
+            }
+            let range = pieces[first].range.lowerBound..<pieces[last].range.upperBound
+            result.append(Piece(range: range, tokens: TokenEstimator.count(bytes, range)))
             if last == pieces.count - 1 { break }
             // Overlap: trailing sentences of this window worth at most overlapTokens.
             var next = last + 1
@@ -202,7 +207,6 @@ public struct Chunker: Sendable {
             while next - 1 > first, overlap + pieces[next - 1].tokens <= parameters.overlapTokens {
                 overlap += pieces[next - 1].tokens; next -= 1
             }
-            if next <= last, overlap + pieces[last + 1].tokens > parameters.maxTokens { next = last + 1 }
             first = next
         }
         return result
