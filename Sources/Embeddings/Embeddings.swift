@@ -1,1 +1,0 @@
-// Placeholder: the Embeddings module is being written.

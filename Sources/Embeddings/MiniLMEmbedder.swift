@@ -1,0 +1,93 @@
+import Foundation
+import Kernels
+
+/// all-MiniLM-L6-v2 (sentence-transformers) in Swift: WordPiece tokenizer, 6-layer BERT encoder,
+/// mean pooling, L2 normalisation. Thread-safe; `embed` may be called from several tasks at once.
+///
+/// For example:
+/// ```swift
+/// guard let dir = MiniLMEmbedder.defaultDirectory() else { ... }
+/// let embedder = try MiniLMEmbedder(directory: dir)
+/// let vectors = try embedder.embed(["What is the capital of France?"])   // [[Float]] of 384
+/// ```
+public final class MiniLMEmbedder: Embedder {
+    /// "all-MiniLM-L6-v2" (or the model directory's name for another BERT model).
+    public let modelID: String
+    /// The hidden size (384).
+    public var dimension: Int { encoder.configuration.hiddenSize }
+    /// The tokenizer (vocab.txt).
+    public let tokenizer: WordPieceTokenizer
+    /// The encoder (config.json + model.safetensors).
+    public let encoder: BertEncoder
+    /// Word pieces per text including `[CLS]`/`[SEP]`; sentence-transformers uses 256 for this model.
+    public let maxLength: Int
+    /// Sentences per encoder batch.
+    public let batchSize: Int
+
+    /// The environment variable naming the model directory.
+    public static let environmentKey = "RAG_EMBEDDING_MODEL"
+
+    /// Loads the model from a directory holding config.json, vocab.txt and model.safetensors.
+    /// - Throws: ``EmbeddingsError/modelNotFound(path:)`` when the directory or a file is missing,
+    ///   or another ``EmbeddingsError`` when a file is malformed.
+    public init(directory: URL, maxLength: Int = 256, batchSize: Int = 32) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EmbeddingsError.modelNotFound(path: directory.path)
+        }
+        tokenizer = try WordPieceTokenizer(vocabularyURL: directory.appendingPathComponent("vocab.txt"))
+        encoder = try BertEncoder(directory: directory)
+        modelID = directory.lastPathComponent
+        self.maxLength = max(2, min(maxLength, encoder.configuration.maxPositionEmbeddings))
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// The model directory to use when none is given: `$RAG_EMBEDDING_MODEL`, else
+    /// `<cwd>/models/all-MiniLM-L6-v2`, else `models/all-MiniLM-L6-v2` found by walking up from the
+    /// executable (e.g. `../../models` from `.build/release/rag`). Nil when none exists.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let path = environment[environmentKey], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let name = "models/all-MiniLM-L6-v2"
+        let fm = FileManager.default
+        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(name)]
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.appendingPathComponent(name))
+            dir = dir.deletingLastPathComponent()
+        }
+        return candidates.first { fm.fileExists(atPath: $0.appendingPathComponent("model.safetensors").path) }
+    }
+
+    /// Token ids of each text as the encoder sees them (`[CLS]`, ≤ maxLength−2 pieces, `[SEP]`).
+    public func tokenize(_ texts: [String]) -> [[Int32]] {
+        var result = [[Int32]](repeating: [], count: texts.count)
+        result.withUnsafeMutableBufferPointer { out in
+            ParallelFor.ranges(texts.count, minimumPerWorker: 16) { range in
+                for i in range { out[i] = tokenizer.encode(texts[i], maxLength: maxLength) }
+            }
+        }
+        return result
+    }
+
+    /// L2-normalised embeddings, one per text. Texts are sorted by length and encoded in packed
+    /// batches of `batchSize`, so no compute is spent on padding.
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        embed(tokenIDs: tokenize(texts))
+    }
+
+    /// Embeddings of already tokenized texts (see ``tokenize(_:)``).
+    public func embed(tokenIDs: [[Int32]]) -> [[Float]] {
+        let order = tokenIDs.indices.sorted { tokenIDs[$0].count < tokenIDs[$1].count }
+        var result = [[Float]](repeating: [], count: tokenIDs.count)
+        var start = 0
+        while start < order.count {
+            let batch = Array(order[start..<min(order.count, start + batchSize)])
+            let vectors = encoder.embed(tokenIDs: batch.map { tokenIDs[$0] })
+            for (i, index) in batch.enumerated() { result[index] = vectors[i] }
+            start += batchSize
+        }
+        return result
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Kernels module is being written.
