@@ -1,1 +1,0 @@
-// Placeholder: the Retrieval module is being written.

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+extension IndexStore {
+    /// Replaces each source (deleting its old documents, chunks and FTS rows, then inserting the new
+    /// ones), all in ONE transaction: either every source of the batch is stored, or none is.
+    ///
+    /// For example:
+    /// ```swift
+    /// let summary = try store.write([SourceInput(path: "a.md", contentHash: h, modificationDate: d,
+    ///                                            size: 120, type: "markdown", documents: [document])])
+    /// ```
+    /// - Parameter sources: The sources to store; a path seen twice keeps its last version.
+    /// - Returns: How many chunks were added and removed.
+    /// - Throws: ``StoreError/invalidInput(_:)``, ``StoreError/embeddingModelNotSet``,
+    ///   ``StoreError/vectorDimensionMismatch(expected:found:context:)``, ``StoreError/database(operation:path:message:)``.
+    @discardableResult
+    public func write(_ sources: [SourceInput]) throws -> WriteSummary {
+        for source in sources where source.path.isEmpty {
+            throw StoreError.invalidInput("a source has an empty path")
+        }
+        if sources.isEmpty { return WriteSummary() }
+        return try run("writing \(sources.count) source(s)") {
+            try writer.write { db in
+                let dimension = try Self.embeddingDimension(db)
+                var summary = WriteSummary()
+                let now = Date().timeIntervalSince1970
+                let insertSource = try db.cachedStatement(sql: """
+                    INSERT INTO sources(path, content_hash, mtime, size, type, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                let insertDocument = try db.cachedStatement(sql: """
+                    INSERT INTO documents(source_id, name, title, type) VALUES (?, ?, ?, ?)
+                    """)
+                let insertChunk = try db.cachedStatement(sql: """
+                    INSERT INTO chunks(document_id, ordinal, text, heading, start, "end", text_key, vector)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for source in sources {
+                    summary.chunksRemoved += try Self.deleteSource(db, path: source.path)
+                    try insertSource.execute(arguments: [
+                        source.path, source.contentHash, source.modificationDate.timeIntervalSince1970,
+                        source.size, source.type, now,
+                    ])
+                    let sourceID = db.lastInsertedRowID
+                    for document in source.documents {
+                        try insertDocument.execute(arguments: [sourceID, document.name, document.title, document.type])
+                        let documentID = db.lastInsertedRowID
+                        for chunk in document.chunks {
+                            var blob: Data?
+                            if let vector = chunk.vector {
+                                guard let dimension else { throw StoreError.embeddingModelNotSet }
+                                guard vector.count == dimension else {
+                                    throw StoreError.vectorDimensionMismatch(
+                                        expected: dimension, found: vector.count,
+                                        context: "chunk \(chunk.ordinal) of \(document.name)")
+                                }
+                                blob = VectorCoding.encode(vector)
+                            }
+                            try insertChunk.execute(arguments: [
+                                documentID, chunk.ordinal, chunk.text, chunk.heading, chunk.start, chunk.end,
+                                TextKey.of(chunk.text), blob,
+                            ])
+                            summary.chunksAdded += 1
+                        }
+                    }
+                }
+                try Self.bumpGeneration(db)
+                return summary
+            }
+        }
+    }
+
+    /// Removes the sources at `paths` with their documents, chunks and FTS rows, in one transaction.
+    /// Unknown paths are ignored.
+    @discardableResult
+    public func removeSources(paths: [String]) throws -> WriteSummary {
+        if paths.isEmpty { return WriteSummary() }
+        return try run("removing \(paths.count) source(s)") {
+            try writer.write { db in
+                var summary = WriteSummary()
+                for path in paths {
+                    summary.chunksRemoved += try Self.deleteSource(db, path: path)
+                }
+                try Self.bumpGeneration(db)
+                return summary
+            }
+        }
+    }
+
+    /// Deletes one source (triggers remove its chunks' FTS rows, the cascade its documents);
+    /// returns how many chunks went away.
+    static func deleteSource(_ db: Database, path: String) throws -> Int {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE path = ?", arguments: [path]) else {
+            return 0
+        }
+        let count = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.source_id = ?
+            """, arguments: [id]) ?? 0
+        try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [id])
+        return count
+    }
+
+    static func bumpGeneration(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO meta(key, value) VALUES ('generation', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            """)
+    }
+}
+
+/// A 64-bit FNV-1a hash of a chunk text, indexed so that identical texts are found without
+/// indexing the texts themselves (vector reuse on re-ingest).
+enum TextKey {
+    static func of(_ text: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import GRDB
+
+/// The SQLite index of one folder: sources, documents, chunks, their FTS5 table, and chunk vectors.
+///
+/// One index is one folder holding ``fileName`` in WAL mode with `synchronous = NORMAL`: every
+/// ``write(_:)`` is one transaction, so a killed process loses at most the batch it was writing.
+///
+/// For example:
+/// ```swift
+/// let store = try IndexStore(directory: URL(fileURLWithPath: "indexes/docs"))
+/// let summary = try store.write([source])
+/// let hits = try store.chunks(ids: [1, 2, 3])
+/// ```
+public final class IndexStore: Sendable {
+    /// The database file name inside an index folder.
+    public static let fileName = "index.sqlite"
+
+    /// Path of the database file (`:memory:` for in-memory stores); used in error messages.
+    public let path: String
+    let writer: any DatabaseWriter
+
+    /// Opens (or creates) the index in `directory`.
+    ///
+    /// `directory` may also be the path of an existing database file.
+    ///
+    /// - Parameters:
+    ///   - directory: The index folder.
+    ///   - createIfMissing: Create the folder and database when absent (otherwise throw ``StoreError/indexNotFound(path:)``).
+    /// - Throws: ``StoreError``: `indexNotFound`, `notADatabase` (a foreign file), `foreignDatabase`
+    ///   (an SQLite file that is not a rag index), `newerSchema`, or `database`.
+    public init(directory: URL, createIfMissing: Bool = true) throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let fileURL: URL
+        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            fileURL = directory
+        } else {
+            fileURL = directory.appendingPathComponent(Self.fileName)
+        }
+        let path = fileURL.path
+        self.path = path
+        if fileManager.fileExists(atPath: path) {
+            // Validate read-only first so that a foreign database is never switched to WAL or migrated.
+            try Self.validateExisting(path: path)
+        } else {
+            guard createIfMissing else { throw StoreError.indexNotFound(path: directory.path) }
+            do {
+                try fileManager.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.database(operation: "creating the index folder", path: directory.path,
+                                          message: error.localizedDescription)
+            }
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+        } catch {
+            throw Self.mapOpenError(error, path: path)
+        }
+        writer = pool
+        try Self.migrate(writer, path: path)
+    }
+
+    private init(inMemoryQueue: DatabaseQueue) throws {
+        path = ":memory:"
+        writer = inMemoryQueue
+        try Self.migrate(writer, path: path)
+    }
+
+    /// A fresh, empty in-memory index (for tests and one-off use).
+    public static func inMemory() throws -> IndexStore {
+        do {
+            return try IndexStore(inMemoryQueue: DatabaseQueue(configuration: configuration(readonly: false)))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(operation: "opening an in-memory index", path: ":memory:", message: "\(error)")
+        }
+    }
+
+    // MARK: - Opening
+
+    static func configuration(readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "rag.index"
+        if !readonly {
+            configuration.prepareDatabase { db in
+                // WAL + NORMAL: a committed transaction survives a process kill; only an OS crash or
+                // power loss may roll back the last commits. Never a torn index.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        return configuration
+    }
+
+    /// Refuses files that are not SQLite, SQLite files that are not ours, and newer schemas.
+    static func validateExisting(path: String) throws {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            try queue.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if tables.isEmpty { return }  // an empty SQLite file: we may initialise it
+                guard tables.contains("meta") else { throw StoreError.foreignDatabase(path: path) }
+                let format = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?",
+                                                 arguments: [Schema.MetaKey.format])
+                guard format == Schema.formatMarker else { throw StoreError.foreignDatabase(path: path) }
+                let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?",
+                                                  arguments: [Schema.MetaKey.schemaVersion]).flatMap { Int($0) } ?? 0
+                if version > Schema.currentVersion {
+                    throw StoreError.newerSchema(path: path, found: version, supported: Schema.currentVersion)
+                }
+                if tables.contains("grdb_migrations"), try Schema.migrator.hasBeenSuperseded(db) {
+                    throw StoreError.newerSchema(path: path, found: version, supported: Schema.currentVersion)
+                }
+            }
+        } catch {
+            throw mapOpenError(error, path: path)
+        }
+    }
+
+    static func mapOpenError(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .notADatabase(path: path)
+            default:
+                return .database(operation: "opening the index", path: path, message: error.message ?? "\(error)")
+            }
+        }
+        return .database(operation: "opening the index", path: path, message: "\(error)")
+    }
+
+    static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+        do {
+            try Schema.migrator.migrate(writer)
+        } catch {
+            throw mapOpenError(error, path: path)
+        }
+    }
+
+    // MARK: - Error mapping
+
+    /// Runs `body`, turning GRDB errors into ``StoreError/database(operation:path:message:)``.
+    func run<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.database(operation: operation, path: path, message: error.message ?? "\(error)")
+        } catch {
+            throw StoreError.database(operation: operation, path: path, message: "\(error)")
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The stored source at `path`, or nil. Callers compare its `contentHash` to skip unchanged files.
+    public func source(path sourcePath: String) throws -> SourceRecord? {
+        try run("reading source \(sourcePath)") {
+            try writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE path = ?", arguments: [sourcePath])
+                    .map(Self.sourceRecord)
+            }
+        }
+    }
+
+    /// Every stored source, ordered by path.
+    public func allSources() throws -> [SourceRecord] {
+        try run("listing sources") {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY path").map(Self.sourceRecord)
+            }
+        }
+    }
+
+    static func sourceRecord(_ row: Row) -> SourceRecord {
+        SourceRecord(id: row["id"], path: row["path"], contentHash: row["content_hash"],
+                     modificationDate: Date(timeIntervalSince1970: row["mtime"]), size: row["size"],
+                     type: row["type"], indexedAt: Date(timeIntervalSince1970: row["indexed_at"]))
+    }
+
+    /// The chunks with the given ids, joined with their document and source, in the order given.
+    /// Unknown ids are skipped.
+    public func chunks(ids: [Int64]) throws -> [ChunkRecord] {
+        if ids.isEmpty { return [] }
+        let byID: [Int64: ChunkRecord] = try run("reading chunks") {
+            try writer.read { db in
+                var byID: [Int64: ChunkRecord] = [:]
+                let unique = Array(Set(ids))
+                for start in stride(from: 0, to: unique.count, by: 500) {
+                    let batch = Array(unique[start..<min(start + 500, unique.count)])
+                    let placeholders = databaseQuestionMarks(count: batch.count)
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT c.id, d.name, d.title, c.heading, c.text, c.start, c."end", c.ordinal, s.path
+                        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
+                        WHERE c.id IN (\(placeholders))
+                        """, arguments: StatementArguments(batch))
+                    while let row = try rows.next() {
+                        let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
+                                                 text: row[4], start: row[5], end: row[6], ordinal: row[7],
+                                                 sourcePath: row[8])
+                        byID[record.id] = record
+                    }
+                }
+                return byID
+            }
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// Ids of the chunks of the source at `sourcePath`, in document and ordinal order.
+    public func chunkIDs(sourcePath: String) throws -> [Int64] {
+        try run("listing chunks of \(sourcePath)") {
+            try writer.read { db in
+                try Int64.fetchAll(db, sql: """
+                    SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
+                    JOIN sources s ON s.id = d.source_id WHERE s.path = ? ORDER BY d.id, c.ordinal
+                    """, arguments: [sourcePath])
+            }
+        }
+    }
+
+    /// Counts of sources, documents and chunks.
+    public func statistics() throws -> (sources: Int, documents: Int, chunks: Int) {
+        try run("counting rows") {
+            try writer.read { db in
+                let sources = try Int.fetchOne(db, sql: "SELECT count(*) FROM sources") ?? 0
+                let documents = try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0
+                let chunks = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks") ?? 0
+                return (sources, documents, chunks)
+            }
+        }
+    }
+
+    /// The schema version recorded in the index.
+    public func schemaVersion() throws -> Int {
+        try run("reading the schema version") {
+            try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?",
+                                    arguments: [Schema.MetaKey.schemaVersion]).flatMap { Int($0) } ?? 0
+            }
+        }
+    }
+
+    /// A counter bumped by every write; caches built from the index (e.g. an in-memory BM25 index)
+    /// compare it to know when they are stale.
+    public func generation() throws -> Int {
+        try run("reading the index generation") {
+            try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'").flatMap { Int($0) } ?? 0
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check` plus the FTS5 index check; `"ok"` when both pass.
+    public func integrityCheck() throws -> String {
+        try run("checking integrity") {
+            let sqliteResult = try writer.read { db in
+                try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+            }
+            if sqliteResult != "ok" { return sqliteResult }
+            do {
+                try writer.writeWithoutTransaction { db in
+                    try db.execute(sql: "INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+                }
+            } catch let error as DatabaseError {
+                return "chunks_fts: \(error.message ?? "\(error)")"
+            }
+            return "ok"
+        }
+    }
+}
