@@ -25,3 +25,6 @@ fi
 have numpy || $PIP numpy
 have bm25s || $PIP bm25s
 have Stemmer || $PIP PyStemmer
+
+# --- document extraction (benchmarks/documents) ---
+have lxml || $PIP lxml

@@ -154,7 +154,7 @@ public struct Chunker: Sendable {
                 while j < range.upperBound, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x09 { j += 1 }
                 var k = j
                 while k < range.upperBound, !(bytes[k] == 0x20 || bytes[k] == 0x0A || bytes[k] == 0x09) { k += 1 }
-                let t = TokenEstimator.count(bytes, start..<k)
+                let t = tokens + TokenEstimator.count(bytes, j..<k)   // white space separates runs, so counts add up
                 if t > limit && end > start { break }
                 if t > limit {
                     // One word over the limit: cut it at a scalar boundary near the limit.

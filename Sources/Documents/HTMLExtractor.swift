@@ -72,6 +72,7 @@ enum HTMLExtractor {
         }
         defer { htmlFreeParserCtxt(context) }
         LibXML.attach(collector, to: context)
+        defer { LibXML.detach() }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_COMPACT.rawValue)
         var document = utf8.withUnsafeBytes { raw in
@@ -92,14 +93,21 @@ enum HTMLExtractor {
             throw DocumentError.malformed(path: name, type: .html, reason: collector.messages.first ?? "no document")
         }
         defer { xmlFreeDoc(document) }
-        if let summary = collector.summary("HTML") { warnings.append(summary) }
+        // Recovered HTML errors are not reported: nearly every real page has some (libxml2 2.9
+        // flags each HTML5 tag as unknown), and browsers accept them too. They are the reason given
+        // when nothing could be extracted.
 
         var walker = Walker(capacity: utf8.count / 2)
         walker.visit(root)
         var (text, sections) = walker.builder.finish()
         var title = findTitle(root) ?? walker.firstHeading ?? ""
         if title.isEmpty { title = fallbackTitle(name) }
-        if text.isEmpty { sections = [] }
+        if text.isEmpty {
+            if let first = collector.messages.first {
+                throw DocumentError.malformed(path: name, type: .html, reason: first)
+            }
+            sections = []
+        }
         return Result(title: title, text: text, sections: sections, charset: charset, warnings: warnings)
     }
 
@@ -134,7 +142,16 @@ enum HTMLExtractor {
 
         init(capacity: Int) { builder = TextBuilder(capacity: capacity) }
 
+        var depth = 0
+
         mutating func visitChildren(_ node: xmlNodePtr) {
+            if depth >= LibXML.maxDepth {
+                // Pathologically deep markup: keep its text, stop recursing.
+                builder.appendInline(LibXML.rawText(node))
+                return
+            }
+            depth += 1
+            defer { depth -= 1 }
             var child = node.pointee.children
             while let c = child {
                 visit(c)
@@ -155,25 +172,50 @@ enum HTMLExtractor {
             }
         }
 
+        /// Element names are interned by libxml2's dictionary, so a pointer-keyed cache saves a
+        /// String allocation per element.
+        var names: [UnsafePointer<xmlChar>: String] = [:]
+
+        mutating func name(_ node: xmlNodePtr) -> String {
+            guard let pointer = node.pointee.name else { return "" }
+            if let cached = names[pointer] { return cached }
+            let name = String(cString: pointer)
+            if names.count < 4096 { names[pointer] = name }
+            return name
+        }
+
         func isBoilerplate(_ node: xmlNodePtr, _ name: String) -> Bool {
             if HTMLExtractor.skipped.contains(name) { return true }
             if HTMLExtractor.pageChrome.contains(name) && contentDepth == 0 { return true }
-            guard node.pointee.properties != nil else { return false }
-            if LibXML.attribute(node, "hidden") != nil { return true }
-            if LibXML.attribute(node, "aria-hidden")?.lowercased() == "true" { return true }
-            if let role = LibXML.attribute(node, "role"), HTMLExtractor.skippedRoles.contains(role.lowercased()) { return true }
-            if let style = LibXML.attribute(node, "style"),
-               style.lowercased().replacingOccurrences(of: " ", with: "").contains("display:none") { return true }
-            if let id = LibXML.attribute(node, "id"), HTMLExtractor.boilerplateTokens.contains(id.lowercased()) { return true }
-            if let classes = LibXML.attribute(node, "class") {
-                for token in classes.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-                where HTMLExtractor.boilerplateTokens.contains(String(token)) { return true }
+            // One pass over the attributes, comparing names as C strings.
+            var attribute = node.pointee.properties
+            while let a = attribute {
+                attribute = a.pointee.next
+                guard let n = a.pointee.name else { continue }
+                let key = UnsafeRawPointer(n).assumingMemoryBound(to: CChar.self)
+                if strcmp(key, "hidden") == 0 { return true }
+                let isClass = strcmp(key, "class") == 0
+                guard isClass || strcmp(key, "id") == 0 || strcmp(key, "role") == 0
+                        || strcmp(key, "aria-hidden") == 0 || strcmp(key, "style") == 0 else { continue }
+                let value = LibXML.attribute(node, String(cString: key))?.lowercased() ?? ""
+                if isClass {
+                    for token in value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                    where HTMLExtractor.boilerplateTokens.contains(String(token)) { return true }
+                } else if strcmp(key, "id") == 0 {
+                    if HTMLExtractor.boilerplateTokens.contains(value) { return true }
+                } else if strcmp(key, "role") == 0 {
+                    if HTMLExtractor.skippedRoles.contains(value) { return true }
+                } else if strcmp(key, "aria-hidden") == 0 {
+                    if value == "true" { return true }
+                } else if value.replacingOccurrences(of: " ", with: "").contains("display:none") {
+                    return true
+                }
             }
             return false
         }
 
         mutating func element(_ node: xmlNodePtr) {
-            let name = LibXML.name(node)
+            let name = name(node)
             if isBoilerplate(node, name) { return }
             switch name {
             case "h1", "h2", "h3", "h4", "h5", "h6":

@@ -7,6 +7,7 @@ enum JSONLLoader {
         var documents: [Document] = []
         var warnings: [String] = []
         var skipped = 0
+        let decoder = JSONDecoder()
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
@@ -20,7 +21,7 @@ enum JSONLLoader {
                 start = end + 1
                 if TextDecoding.isBlank(line) { continue }
                 do {
-                    documents.append(try passage(line, lineNumber: lineNumber, source: name))
+                    documents.append(try passage(line, lineNumber: lineNumber, source: name, decoder: decoder))
                 } catch let reason as LineError {
                     skipped += 1
                     if warnings.count < 20 { warnings.append("\(name):\(lineNumber): \(reason.message), line skipped") }
@@ -35,27 +36,48 @@ enum JSONLLoader {
 
     struct LineError: Error { var message: String }
 
-    static func passage(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, source: String) throws -> Document {
-        let object: Any
+    /// One line's fields; `id` may be a string or an integer.
+    struct Passage: Decodable {
+        var id: String?
+        var title: String?
+        var text: String?
+        enum CodingKeys: String, CodingKey { case id, title, text }
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let s = try? c.decode(String.self, forKey: .id) { id = s }
+            else if let n = try? c.decode(Int.self, forKey: .id) { id = String(n) }
+            title = try? c.decode(String.self, forKey: .title)
+            text = try? c.decode(String.self, forKey: .text)
+        }
+    }
+
+    static func passage(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, source: String,
+                        decoder: JSONDecoder = JSONDecoder()) throws -> Document {
+        let passage: Passage
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer: line), options: [])
+            passage = try decoder.decode(Passage.self, from: Data(buffer: line))
+        } catch DecodingError.typeMismatch {
+            throw LineError(message: "not a JSON object")
         } catch {
             throw LineError(message: "not valid JSON")
         }
-        guard let dictionary = object as? [String: Any] else { throw LineError(message: "not a JSON object") }
-        guard let text = dictionary["text"] as? String else { throw LineError(message: "no \"text\" string") }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let text = passage.text else { throw LineError(message: "no \"text\" string") }
+        let trimmed = trimWhitespace(text)
         guard !trimmed.isEmpty else { throw LineError(message: "empty \"text\"") }
-        let id: String
-        switch dictionary["id"] {
-        case let s as String where !s.isEmpty: id = s
-        case let number as NSNumber: id = number.stringValue
-        default: id = "\(source)#\(lineNumber)"
-        }
-        let title = (dictionary["title"] as? String) ?? ""
-        return Document(name: id, title: title, type: .jsonl, text: trimmed,
+        let id = passage.id.flatMap { $0.isEmpty ? nil : $0 } ?? "\(source)#\(lineNumber)"
+        return Document(name: id, title: passage.title ?? "", type: .jsonl, text: trimmed,
                         sections: [Section(headingPath: [], range: 0..<trimmed.utf8.count)],
                         metadata: ["source": source, "line": String(lineNumber)])
+    }
+
+    /// Trims ASCII white space at both ends, working on UTF-8 (cheap for native strings).
+    static func trimWhitespace(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && utf8.index(after: last) == utf8.endIndex { return text }
+        return String(text[first...last])
     }
 
     /// Whether the bytes look like JSON lines: the first non-blank line is a JSON object.

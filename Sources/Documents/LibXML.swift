@@ -44,10 +44,19 @@ enum LibXML {
     /// Drops errors raised outside a parser context (e.g. encoding errors) on this thread.
     static let ignore: xmlStructuredErrorFunc = { _, _ in }
 
-    /// Installs the collector on a parser context and silences this thread's global channel.
+    /// Installs the collector on a parser context. The XML parser reports through the context's
+    /// SAX `serror`; the HTML parser's SAX handler is not a SAX2 one, so its errors go to the
+    /// (per-thread) global structured handler, which we point at the same context. Call
+    /// ``detach()`` when parsing is done.
     static func attach(_ collector: ErrorCollector, to context: xmlParserCtxtPtr) {
         context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
         context.pointee.sax.pointee.serror = collect
+        xmlSetStructuredErrorFunc(UnsafeMutableRawPointer(context), collect)
+    }
+
+    /// Drops this thread's global handler's reference to a parser context (errors raised later,
+    /// outside any parse, are ignored rather than printed).
+    static func detach() {
         xmlSetStructuredErrorFunc(nil, ignore)
     }
 
@@ -110,24 +119,36 @@ enum LibXML {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendRawText(_ node: xmlNodePtr, to out: inout [UInt8]) {
-        switch node.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content {
-                out.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
+    /// Iterative (no recursion), so absurdly deep trees cannot exhaust the stack.
+    private static func appendRawText(_ root: xmlNodePtr, to out: inout [UInt8]) {
+        var node: xmlNodePtr? = root
+        while let current = node {
+            var descend = false
+            switch current.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content {
+                    out.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
+                }
+            case XML_ENTITY_REF_NODE:
+                if let text = internalEntityText(current) { out.append(contentsOf: text) }
+            case XML_ELEMENT_NODE, XML_DOCUMENT_NODE, XML_HTML_DOCUMENT_NODE:
+                descend = current.pointee.children != nil
+            default:
+                break
             }
-        case XML_ENTITY_REF_NODE:
-            if let text = internalEntityText(node) { out.append(contentsOf: text) }
-        case XML_ELEMENT_NODE, XML_DOCUMENT_NODE, XML_HTML_DOCUMENT_NODE:
-            var child = node.pointee.children
-            while let c = child {
-                appendRawText(c, to: &out)
-                child = c.pointee.next
+            if descend { node = current.pointee.children; continue }
+            // Next sibling, or the next sibling of the nearest ancestor below root.
+            var up: xmlNodePtr? = current
+            node = nil
+            while let u = up, u != root {
+                if let next = u.pointee.next { node = next; break }
+                up = u.pointee.parent
             }
-        default:
-            break
         }
     }
+
+    /// How deep the walkers recurse before flattening a subtree to its raw text.
+    static let maxDepth = 256
 
     /// Descendant text with white space collapsed and trimmed.
     static func text(_ node: xmlNodePtr) -> String {

@@ -69,6 +69,7 @@ enum XMLExtractor {
         }
         defer { xmlFreeParserCtxt(context) }
         LibXML.attach(collector, to: context)
+        defer { LibXML.detach() }
         // No XML_PARSE_NOENT / DTDLOAD: external entities are never fetched or expanded.
         let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
@@ -87,7 +88,12 @@ enum XMLExtractor {
         var walker = Walker(capacity: input.count / 2, rootHeading: title.node)
         walker.visit(root, inlineContext: false)
         var (text, sections) = walker.builder.finish()
-        if text.isEmpty { sections = [] }
+        if text.isEmpty {
+            if let first = collector.messages.first {
+                throw DocumentError.malformed(path: name, type: .xml, reason: first)
+            }
+            sections = []
+        }
         let finalTitle = title.text.isEmpty ? HTMLExtractor.fallbackTitle(name) : title.text
         return Result(title: finalTitle, text: text, sections: sections, warnings: warnings)
     }
@@ -143,7 +149,15 @@ enum XMLExtractor {
             self.rootHeading = rootHeading
         }
 
+        var nesting = 0
+
         mutating func visitChildren(_ node: xmlNodePtr, skipping heading: xmlNodePtr? = nil) {
+            if nesting >= LibXML.maxDepth {
+                builder.appendInline(LibXML.rawText(node))
+                return
+            }
+            nesting += 1
+            defer { nesting -= 1 }
             let mixed = LibXML.hasNonBlankText(node)
             var child = node.pointee.children
             while let c = child {
