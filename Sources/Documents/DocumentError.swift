@@ -27,22 +27,26 @@ public enum DocumentError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    public var description: String {
+    /// `"<path>: <reason>"`, one line.
+    public var description: String { "\(path): \(reason)" }
+
+    /// What is wrong and what to do, without the path (for reports that show the path already).
+    public var reason: String {
         switch self {
-        case .missing(let path):
-            return "\(path): no such file or directory; check the path"
-        case .unreadable(let path, let reason):
-            return "\(path): cannot be read (\(reason)); check its permissions"
-        case .binary(let path):
-            return "\(path): looks like a binary file, skipped; exclude it with a glob such as '!*.ext'"
-        case .empty(let path):
-            return "\(path): empty file, skipped"
-        case .tooLarge(let path, let size, let limit):
-            return "\(path): \(size) bytes is over the limit of \(limit) bytes, skipped; raise --max-filesize to include it"
-        case .malformed(let path, let type, let reason):
-            return "\(path): malformed \(type.rawValue) that could not be recovered (\(reason)), skipped; fix the file or exclude it"
-        case .noText(let path):
-            return "\(path): no text left after extraction, skipped"
+        case .missing:
+            return "no such file or directory; check the path"
+        case .unreadable(_, let reason):
+            return "cannot be read (\(reason)); check its permissions"
+        case .binary:
+            return "looks like a binary file, skipped; exclude it with a glob such as '!*.ext'"
+        case .empty:
+            return "empty file, skipped"
+        case .tooLarge(_, let size, let limit):
+            return "\(size) bytes is over the limit of \(limit) bytes, skipped; raise --max-filesize to include it"
+        case .malformed(_, let type, let reason):
+            return "malformed \(type.rawValue) that could not be recovered (\(reason)), skipped; fix the file or exclude it"
+        case .noText:
+            return "no text left after extraction, skipped"
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads a JSONL corpus: one `{"id", "title", "text"}` passage per line, each a document named
-/// by its id. Bad lines are reported with their line number and skipped.
+/// by its id (or `<file>#<line>` without one). Bad lines are skipped and reported as warnings
+/// `"line 12: not valid JSON, skipped"` (the first 20, then a total).
 enum JSONLLoader {
     static func load(_ data: Data, name: String) -> LoadedSource {
         var documents: [Document] = []
@@ -24,13 +25,13 @@ enum JSONLLoader {
                     documents.append(try passage(line, lineNumber: lineNumber, source: name, decoder: decoder))
                 } catch let reason as LineError {
                     skipped += 1
-                    if warnings.count < 20 { warnings.append("\(name):\(lineNumber): \(reason.message), line skipped") }
+                    if warnings.count < 20 { warnings.append("line \(lineNumber): \(reason.message), skipped") }
                 } catch {
                     skipped += 1
                 }
             }
         }
-        if skipped > 20 { warnings.append("\(name): \(skipped) bad lines skipped in all") }
+        if skipped > 20 { warnings.append("\(skipped) bad lines skipped in all (first 20 listed)") }
         return LoadedSource(type: .jsonl, documents: documents, warnings: warnings)
     }
 

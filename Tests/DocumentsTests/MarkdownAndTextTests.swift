@@ -85,9 +85,9 @@ struct MarkdownAndTextTests {
         #expect(source.documents[0].title == "One")
         #expect(source.documents[0].metadata["line"] == "1")
         #expect(source.warnings.count == 3)
-        #expect(source.warnings[0].hasPrefix("c.jsonl:2:"))
-        #expect(source.warnings[1].hasPrefix("c.jsonl:3:"))
-        #expect(source.warnings[2].hasPrefix("c.jsonl:5:"))
+        #expect(source.warnings[0] == "line 2: not valid JSON, skipped")
+        #expect(source.warnings[1] == "line 3: no \"text\" string, skipped")
+        #expect(source.warnings[2] == "line 5: not a JSON object, skipped")
     }
 
     @Test func jsonlDetectedByContent() throws {
