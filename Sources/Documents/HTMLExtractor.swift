@@ -30,7 +30,8 @@ enum HTMLExtractor {
     static let boilerplateTokens: Set<String> = [
         "nav", "navbar", "navigation", "menu", "mainmenu", "submenu", "menubar", "sidebar", "rightsidebar",
         "leftsidebar", "breadcrumb", "breadcrumbs", "footer", "site-footer", "site-header", "skip-link",
-        "toc", "fancy_toc", "table-of-contents", "nosearch", "noindex", "cookie-banner", "searchmenu",
+        "toc", "fancy_toc", "table-of-contents", "noindex", "cookie-banner", "searchmenu", "tagline", "logo",
+        "site-logo", "skip-link", "skiplink", "share", "social", "pagination", "pager", "advert", "ads",
     ]
     static let blocks: Set<String> = [
         "p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "address", "dl",
@@ -51,7 +52,12 @@ enum HTMLExtractor {
         var charset = "utf-8"
         var utf8: Data
         var libxmlEncoding = "UTF-8"
-        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared) {
+        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared),
+           !LibXML.supportsEncoding(declared) {
+            warnings.append("charset \(declared) is not supported; read as UTF-8")
+        }
+        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared),
+           LibXML.supportsEncoding(declared) {
             // Another charset (e.g. shift_jis, koi8-r): let libxml2's iconv convert it.
             utf8 = data
             libxmlEncoding = declared

@@ -60,6 +60,14 @@ enum LibXML {
         xmlSetStructuredErrorFunc(nil, ignore)
     }
 
+    /// Whether libxml2 (directly or through iconv) can convert from the named charset.
+    static func supportsEncoding(_ name: String) -> Bool {
+        _ = initialised
+        guard let handler = xmlFindCharEncodingHandler(name) else { return false }
+        xmlCharEncCloseFunc(handler)
+        return true
+    }
+
     // MARK: Nodes
 
     /// The local name of an element (no prefix), as libxml2 stores it.

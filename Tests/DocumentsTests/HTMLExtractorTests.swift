@@ -118,3 +118,22 @@ struct HTMLExtractorTests {
         }
     }
 }
+
+@Suite("HTML charsets")
+struct HTMLCharsetTests {
+    @Test func otherDeclaredCharsetIsConvertedByLibxml2() throws {
+        // "Привет, мир" in windows-1251, declared in a meta tag.
+        var bytes = Array("<html><head><meta charset=\"windows-1251\"><title>t</title></head><body><p>".utf8)
+        bytes += [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2, 0x2C, 0x20, 0xEC, 0xE8, 0xF0]
+        bytes += Array("</p></body></html>".utf8)
+        let source = try DocumentLoader.load(data: Data(bytes), name: "ru.html")
+        #expect(source.documents.first?.text == "Привет, мир")
+        #expect(source.documents.first?.metadata["charset"] == "windows-1251")
+    }
+
+    @Test func unknownCharsetFallsBackToUTF8() throws {
+        let html = "<html><head><meta charset=\"x-no-such-charset\"></head><body><p>héllo</p></body></html>"
+        let source = try DocumentLoader.load(data: Data(html.utf8), name: "x.html")
+        #expect(source.documents.first?.text == "héllo")
+    }
+}
