@@ -150,12 +150,13 @@ public struct SentenceSegmenter: Sendable {
               bytes[w - 1] != UInt8(ascii: "["), i - w < 24 { w -= 1 }
         let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[w..<i]), as: UTF8.self)
         if word.isEmpty { return true }
+        // A single upper-case letter is an initial ("James P. Comer"), whatever the lists say.
+        let letters = word.unicodeScalars
+        if letters.count == 1, let s = letters.first, s.properties.isUppercase { return false }
         let lower = word.lowercased()
         if abbreviations.contains(lower) { return false }
         if numberAbbreviations.contains(lower) { return !nextIsDigit }
-        // Single-letter initial ("J.") and dotted initialisms ("U.S", "e.g", "Ph.D").
-        let letters = word.unicodeScalars
-        if letters.count == 1, let s = letters.first, s.properties.isUppercase { return false }
+        // Dotted initialisms ("U.S", "e.g", "Ph.D").
         if word.contains("."), word.split(separator: ".").allSatisfy({ $0.count <= 2 && $0.allSatisfy(\.isLetter) }) { return false }
         return true
     }

@@ -16,6 +16,7 @@ struct SentenceSegmenterTests {
         #expect(split("Use tools, e.g. a hammer. Then rest.") == ["Use tools, e.g. a hammer.", "Then rest."])
         #expect(split("It moved to the U.S. Army base. Later it closed.") == ["It moved to the U.S. Army base.", "Later it closed."])
         #expect(split("J. R. R. Tolkien wrote it. Fine.") == ["J. R. R. Tolkien wrote it.", "Fine."])
+        #expect(split("James P. Comer taught. See p. 10 and p. Then.") == ["James P. Comer taught.", "See p. 10 and p.", "Then."])
         #expect(split("See Fig. 3 for details. Also No. 5 applies.") == ["See Fig. 3 for details.", "Also No. 5 applies."])
         #expect(split("Apples vs. Oranges is old. Yes.") == ["Apples vs. Oranges is old.", "Yes."])
     }
