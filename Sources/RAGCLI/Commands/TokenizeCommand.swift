@@ -1,7 +1,62 @@
 import ArgumentParser
+import Foundation
+import LanguageModels
 
-// Placeholder: being written.
+/// `rag tokenize TEXT`: show how a model's tokenizer splits text.
 struct TokenizeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "(not yet available)")
-    func run() async throws { throw ValidationError("'rag tokenize' is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Show the token ids a model's tokenizer gives for some text.",
+        discussion: """
+            Text is tokenized as plain text: control-token spellings such as <|im_end|> stay text
+            unless --special is given. BOS is added when the model's metadata asks for it.
+
+            Examples:
+              rag tokenize "Hello, world!"
+              rag tokenize "<|im_start|>user" --special -m smollm2-135m --json
+            """
+    )
+
+    @Argument(help: "The text to tokenize (omit with --file).")
+    var text: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the text from this file instead.", valueName: "path"))
+    var file: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp(ModelLocator.help, valueName: "path|name"))
+    var model: String?
+
+    @Flag(name: .long, help: "Parse control-token spellings (<|im_start|>) in the text as control tokens.")
+    var special = false
+
+    @Flag(name: .long, help: "Print {\"ids\":[...]} on stdout.")
+    var json = false
+
+    func validate() throws {
+        if (text == nil) == (file == nil) { throw ValidationError("give either TEXT or --file PATH") }
+    }
+
+    func run() async throws {
+        let input: String
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("cannot read \(file); check the path")
+            }
+            input = String(decoding: data, as: UTF8.self)
+        } else {
+            input = text ?? ""
+        }
+        let url = try ModelLocator.resolve(model)
+        let tokenizer = try BPETokenizer(gguf: try GGUFFile(url: url))
+        let ids = tokenizer.encode(input, parseSpecial: special, addSpecial: true)
+        if json {
+            struct Output: Encodable { var ids: [Int32] }
+            try Terminal.printJSON(Output(ids: ids))
+            return
+        }
+        for id in ids {
+            let piece = String(decoding: tokenizer.pieceBytes(id, renderSpecial: true), as: UTF8.self)
+            print("\(id)\t\(piece.debugDescription)")
+        }
+    }
 }

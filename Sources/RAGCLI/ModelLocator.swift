@@ -1,0 +1,63 @@
+import Foundation
+
+/// Resolves `-m/--model PATH|NAME` to a GGUF file: flag > `RAG_MODEL` > the default name.
+///
+/// Names map to the files the setup script unpacks into `models/`, looked up relative to the
+/// working directory and to the executable (`../../models` from `.build/release/rag`).
+///
+/// For example: `try ModelLocator.resolve("smollm2-135m")` is `…/models/SmolLM2-135M-Instruct.Q4_1.gguf`.
+enum ModelLocator {
+    /// Known model names and their file names.
+    static let names: [(name: String, file: String)] = [
+        ("qwen2.5-coder-0.5b", "qwen2.5-coder-0.5b-instruct.gguf"),
+        ("smollm2-135m", "SmolLM2-135M-Instruct.Q4_1.gguf"),
+    ]
+    static let defaultName = "qwen2.5-coder-0.5b"
+
+    /// Help text listing the names.
+    static let help = "Model GGUF path or name: \(names.map(\.name).joined(separator: " | ")) (default: $RAG_MODEL, else \(defaultName))."
+
+    /// The model file for `flag` (or the environment / default when nil).
+    ///
+    /// - Throws: `CLIError` naming what was looked for and where.
+    static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        var value = defaultName
+        if let flag, !flag.isEmpty {
+            value = flag
+        } else if let env = environment["RAG_MODEL"], !env.isEmpty {
+            value = env
+        }
+        if let entry = names.first(where: { $0.name == value.lowercased() }) {
+            let candidates = searchDirectories().map { $0.appendingPathComponent(entry.file) }
+            if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+            throw CLIError(
+                "model '\(entry.name)' (\(entry.file)) not found in \(searchDirectories().map(\.path).joined(separator: ", ")); run the setup script or pass -m PATH")
+        }
+        let url = URL(fileURLWithPath: (value as NSString).expandingTildeInPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw CLIError(
+                "model '\(value)' is neither a GGUF file nor a known name (\(names.map(\.name).joined(separator: ", ")))")
+        }
+        return url
+    }
+
+    /// Folders searched for named models: ./models, then beside the executable.
+    static func searchDirectories() -> [URL] {
+        var directories = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("models")]
+        if let executable = executableURL() {
+            let folder = executable.deletingLastPathComponent()
+            for relative in ["../../models", "../models", "models", "../share/rag/models"] {
+                directories.append(folder.appendingPathComponent(relative).standardizedFileURL)
+            }
+        }
+        var seen = Set<String>()
+        return directories.filter { seen.insert($0.path).inserted }
+    }
+
+    private static func executableURL() -> URL? {
+        let proc = URL(fileURLWithPath: "/proc/self/exe")
+        if FileManager.default.fileExists(atPath: proc.path) { return proc.resolvingSymlinksInPath() }
+        return Bundle.main.executableURL?.resolvingSymlinksInPath()
+    }
+}
