@@ -23,17 +23,19 @@ public struct WalkOptions: Sendable {
     public var globs: [String]
     /// Larger files are reported as problems, not returned.
     public var maxFileSize: Int
-    /// Skip files whose extension marks them as images, archives, media, fonts or binaries
-    /// (silently: they are not documents). Content detection still rejects other binaries.
-    public var skipBinaryExtensions: Bool
+    /// Skip files whose extension marks them as not documents: images (SVG too), archives, media,
+    /// fonts, office/PDF files we cannot read, compiled code, databases, model weights, and web assets
+    /// (CSS, JavaScript, source maps). Silently, unless a glob names them. Content detection still
+    /// rejects other binaries.
+    public var skipNonDocumentExtensions: Bool
 
     public init(includeHidden: Bool = false, includeVCS: Bool = false, globs: [String] = [],
-                maxFileSize: Int = DocumentLoader.defaultMaxFileSize, skipBinaryExtensions: Bool = true) {
+                maxFileSize: Int = DocumentLoader.defaultMaxFileSize, skipNonDocumentExtensions: Bool = true) {
         self.includeHidden = includeHidden
         self.includeVCS = includeVCS
         self.globs = globs
         self.maxFileSize = maxFileSize
-        self.skipBinaryExtensions = skipBinaryExtensions
+        self.skipNonDocumentExtensions = skipNonDocumentExtensions
     }
 }
 
@@ -50,13 +52,13 @@ public struct FileWalker: Sendable {
     let excludes: [Glob]
 
     static let vcsFolders: Set<String> = [".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".pijul"]
-    static let binaryExtensions: Set<String> = [
+    static let nonDocumentExtensions: Set<String> = [
         "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ico", "icns", "heic", "avif",
         "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war",
         "mp3", "mp4", "m4a", "mov", "avi", "mkv", "wav", "flac", "ogg", "webm",
         "ttf", "otf", "woff", "woff2", "eot", "pdf", "odg", "odf", "odt", "ods", "docx", "xlsx", "pptx",
         "so", "dylib", "dll", "exe", "o", "a", "class", "pyc", "wasm", "bin", "db", "sqlite", "sqlite3",
-        "gguf", "safetensors", "npy", "npz", "pt", "onnx",
+        "gguf", "safetensors", "npy", "npz", "pt", "onnx", "svg", "svgz", "css", "js", "mjs", "map", "psd", "xcf",
     ]
 
     public init(options: WalkOptions = .init()) {
@@ -131,13 +133,14 @@ public struct FileWalker: Sendable {
         }
     }
 
-    /// Whether a file (relative path) passes the globs and the extension filter.
+    /// Whether a file (relative path) passes the globs and the extension filter (include globs
+    /// override the extension filter).
     func isSelected(_ relativePath: String) -> Bool {
         if excludes.contains(where: { $0.matches(relativePath: relativePath) }) { return false }
         if !includes.isEmpty { return includes.contains { $0.matches(relativePath: relativePath) } }
-        if options.skipBinaryExtensions {
+        if options.skipNonDocumentExtensions {
             let ext = (relativePath as NSString).pathExtension.lowercased()
-            if FileWalker.binaryExtensions.contains(ext) { return false }
+            if FileWalker.nonDocumentExtensions.contains(ext) { return false }
         }
         return true
     }

@@ -44,6 +44,8 @@ enum XMLExtractor {
     static let lines: Set<String> = ["l", "item", "listitem", "li", "row", "tr", "member", "line", "bibl", "label"]
     static let cells: Set<String> = ["entry", "cell", "td", "th"]
     static let breaks: Set<String> = ["lb", "br", "sbr"]
+    /// Row groups: no separator of their own, so a table's rows stay one per line.
+    static let transparent: Set<String> = ["thead", "tbody", "tfoot"]
     static let verbatim: Set<String> = ["programlisting", "screen", "literallayout", "synopsis", "pre", "eg", "egXML"]
 
     static func extract(_ data: Data, name: String) throws -> Result {
@@ -200,6 +202,10 @@ enum XMLExtractor {
             }
             if XMLExtractor.breaks.contains(name) { builder.separate(.line); return }
             if inlineContext || XMLExtractor.inline.contains(name) {
+                visitChildren(node)
+                return
+            }
+            if XMLExtractor.transparent.contains(name) {
                 visitChildren(node)
                 return
             }

@@ -91,6 +91,18 @@ struct XMLExtractorTests {
         }
     }
 
+    @Test func tablesBecomeRowsOfCells() throws {
+        let xml = """
+        <article><title>T</title>
+          <informaltable><tgroup cols="2"><thead><row><entry>Name</entry><entry>Year</entry></row></thead>
+          <tbody><row><entry>Lumen 7</entry><entry>1936</entry></row></tbody></tgroup></informaltable>
+          <table xmlns="http://www.tei-c.org/ns/1.0"><row><cell>a</cell><cell>b</cell></row></table>
+        </article>
+        """
+        let d = try single(xml, name: "t.xml")
+        #expect(d.text == "Name | Year\nLumen 7 | 1936\n\na | b")
+    }
+
     @Test func externalEntitiesAreNotExpanded() throws {
         let xml = """
         <?xml version="1.0"?>
