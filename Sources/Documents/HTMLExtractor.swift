@@ -36,7 +36,7 @@ enum HTMLExtractor {
     static let blocks: Set<String> = [
         "p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "address", "dl",
         "dt", "dd", "center", "details", "summary", "fieldset", "legend", "hr", "caption", "body", "html",
-        "header", "footer", "table", "thead", "tbody", "tfoot",
+        "header", "footer", "table",
     ]
 
     /// Parses UTF-8 (or a declared charset libxml2 converts) and extracts the text.

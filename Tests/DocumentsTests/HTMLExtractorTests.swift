@@ -62,6 +62,12 @@ struct HTMLExtractorTests {
         #expect(d.sections.last!.range.upperBound == d.text.utf8.count)
     }
 
+    @Test func tableRowGroupsStayOneRowPerLine() throws {
+        let html = "<table><caption>Prices</caption><thead><tr><th>Item</th><th>Cost</th></tr></thead><tbody><tr><td>Tea</td><td>2</td></tr></tbody></table>"
+        let d = try single(html, name: "t.html")
+        #expect(d.text == "Prices\n\nItem | Cost\nTea | 2")
+    }
+
     @Test func headerInsideArticleIsKept() throws {
         let html = "<html><body><article><header><h1>Post title</h1></header><p>Body.</p></article></body></html>"
         let d = try single(html, name: "post.html")
