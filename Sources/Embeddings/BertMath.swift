@@ -7,7 +7,9 @@ enum BertMath {
     /// e^x for 8 lanes (Cephes `expf` polynomial after range reduction; ~1 ulp on [-87, 88]).
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let x = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
+        // Clamp with masks: `clamped`/`pointwiseMin` are not inlined by the stdlib here.
+        let lo = V(repeating: -87.3), hi = V(repeating: 88.3)
+        let x = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
         let magic = V(repeating: 12_582_912)   // 1.5 · 2^23: adding it rounds to an integer in the low bits
         let t = x * 1.442_695_04 + magic
         let n = t - magic
@@ -55,11 +57,18 @@ enum BertMath {
 
     /// Softmax of one row of `count` floats, in place.
     static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var maximum = -Float.infinity
-        for i in 0..<count { maximum = max(maximum, x[i]) }
+        var maxima = V(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            maxima = maxima.replacing(with: v, where: v .> maxima)
+            i += 8
+        }
+        var maximum = maxima.max()
+        while i < count { maximum = max(maximum, x[i]); i += 1 }
         let m = V(repeating: maximum)
         var sums = V.zero
-        var i = 0
+        i = 0
         while i + 8 <= count {
             let e = exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - m)
             UnsafeMutableRawPointer(x + i).storeBytes(of: e, as: V.self)
