@@ -6,7 +6,8 @@
 /// a digit, a quote or an opening bracket. A period does not end a sentence after a known
 /// abbreviation (`Dr.`, `Mr.`, `e.g.`, `vs.`, `Fig. 3`), a single-letter initial (`J. R. R.`), or a
 /// dotted initialism (`U.S. Army`); a lower-case next word never starts a sentence (`e.g. the`,
-/// `wait... and`); decimals (`3.14`) have no space so never split.
+/// `wait... and`); decimals (`3.14`) have no space so never split. The ideographic full stop and
+/// full-width `！`/`？` end a sentence even without a following space.
 ///
 /// For example:
 /// ```swift
@@ -67,6 +68,15 @@ public struct SentenceSegmenter: Sendable {
             }
             if isSpace(b) { i += 1; continue }
             if start < 0 { start = i }
+            if let width = fullWidthTerminator(bytes, i, hi) {
+                // 。！？ end a sentence with or without following space (CJK text has none).
+                var j = i + width
+                while j < hi, let w = fullWidthTerminator(bytes, j, hi) { j += w }
+                lastContent = j
+                close()
+                i = j
+                continue
+            }
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") || isEllipsis(bytes, i, hi) {
                 // The run of terminators and closers.
                 var j = i
@@ -103,6 +113,15 @@ public struct SentenceSegmenter: Sendable {
 
     @inline(__always) func isEllipsis(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ hi: Int) -> Bool {
         bytes[i] == 0xE2 && i + 2 < hi && bytes[i + 1] == 0x80 && bytes[i + 2] == 0xA6
+    }
+
+    /// The byte width of an ideographic full stop or full-width `!`/`?` at `i`, if one is there.
+    @inline(__always) func fullWidthTerminator(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ hi: Int) -> Int? {
+        guard i + 2 < hi else { return nil }
+        let (a, b, c) = (bytes[i], bytes[i + 1], bytes[i + 2])
+        if a == 0xE3 && b == 0x80 && c == 0x82 { return 3 }                       // 。
+        if a == 0xEF && b == 0xBC && (c == 0x81 || c == 0x9F) { return 3 }        // ！ ？
+        return nil
     }
 
     /// A list item or table row starts at `j`.

@@ -44,6 +44,10 @@ struct SentenceSegmenterTests {
         #expect(split("Fin. Élan vital. Ω rules.") == ["Fin.", "Élan vital.", "Ω rules."])
     }
 
+    @Test func cjkTerminators() {
+        #expect(split("日本語の文です。二つ目の文！三つ目？") == ["日本語の文です。", "二つ目の文！", "三つ目？"])
+    }
+
     @Test func rangesAreTrimmed() {
         let text = "  Leading space.   Trailing space.  "
         let ranges = SentenceSegmenter().sentences(in: text)
