@@ -39,6 +39,23 @@ public struct Chunk: Sendable, Equatable, Hashable {
     }
 }
 
+extension Chunk {
+    /// The chunk text prefixed with its context line — the document title and heading path joined by
+    /// `" > "`, without repeats — for embedding, so a chunk like "It was founded in 1891." keeps
+    /// its subject. The offsets still refer to ``text`` alone.
+    ///
+    /// For example, title `"Kettlewick"` and path `["History", "Founding"]` give
+    /// `"Kettlewick > History > Founding\n\nIt was founded in 1891."`.
+    public func contextualized(title: String) -> String {
+        var parts: [String] = []
+        for part in [title] + headingPath where !part.isEmpty && parts.last != part {
+            parts.append(part)
+        }
+        guard !parts.isEmpty else { return text }
+        return parts.joined(separator: " > ") + "\n\n" + text
+    }
+}
+
 /// Cheap approximation of BERT WordPiece counts for all-MiniLM-L6-v2, fitted on the QA corpus and
 /// the SQLite docs (mean error ~8% per passage, slightly over-counting): a run of letters of length L
 /// counts `1 + max(0, L - 7) / 2`, a run of digits `ceil(L / 4)`, every other visible ASCII byte 1.

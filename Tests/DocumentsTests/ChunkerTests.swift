@@ -98,6 +98,12 @@ struct ChunkerTests {
         #expect(chunks[0].end == d.text.utf8.count)
     }
 
+    @Test func contextualizedTextAddsTitleAndPath() {
+        let chunk = Chunk(ordinal: 0, text: "It was founded in 1891.", headingPath: ["Kettlewick", "Founding"], start: 0, end: 23)
+        #expect(chunk.contextualized(title: "Kettlewick") == "Kettlewick > Founding\n\nIt was founded in 1891.")
+        #expect(Chunk(ordinal: 0, text: "x", headingPath: [], start: 0, end: 1).contextualized(title: "") == "x")
+    }
+
     @Test func tokenEstimatorIsRoughlyWordPieces() {
         #expect(TokenEstimator.count("the cat sat") == 3)
         #expect(TokenEstimator.count("Hello, world!") == 4)
