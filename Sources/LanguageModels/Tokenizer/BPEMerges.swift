@@ -9,7 +9,7 @@ struct BPEMerges: Sendable {
     /// Number of real vocabulary entries; symbols at or above it are extra.
     let vocabularySize: Int
     /// `(left << 32 | right)` -> `(rank << 32 | result)`.
-    private let table: [UInt64: UInt64]
+    private let table: PairTable
     /// Initial symbol of each byte value.
     let byteSymbols: [Int32]
     /// For each extra symbol (index = id - vocabularySize): the vocabulary ids spelling it out.
@@ -18,43 +18,50 @@ struct BPEMerges: Sendable {
     /// Builds the table from the GGUF merge strings (`"Ġ t"`: left and right spelling, one space).
     ///
     /// - Throws: `TokenizerError.malformedMerge` for a line without a separating space.
-    init(merges: [String], tokenToID: [String: Int32], vocabularySize: Int) throws {
+    init(merges: [String], spellings: SpellingTable, vocabularySize: Int) throws {
         self.vocabularySize = vocabularySize
-        var extraIDs: [String: Int32] = [:]
-        var extraTexts: [String] = []
-        func symbol(_ text: String) -> Int32 {
-            if let id = tokenToID[text] { return id }
-            if let id = extraIDs[text] { return id }
+        var extraIDs: [[UInt8]: Int32] = [:]
+        var extraTexts: [[UInt8]] = []
+        func symbol(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if let id = spellings.find(first, second) { return id }
+            let bytes = Array(first) + Array(second)
+            if let id = extraIDs[bytes] { return id }
             let id = Int32(vocabularySize + extraTexts.count)
-            extraIDs[text] = id
-            extraTexts.append(text)
+            extraIDs[bytes] = id
+            extraTexts.append(bytes)
             return id
         }
+        let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var byteSymbols = [Int32](repeating: 0, count: 256)
-        for byte in 0..<256 { byteSymbols[byte] = symbol(ByteLevelEncoding.text(forByte: UInt8(byte))) }
-        var table: [UInt64: UInt64] = [:]
-        table.reserveCapacity(merges.count)
+        for byte in 0..<256 {
+            var spelling = ByteLevelEncoding.text(forByte: UInt8(byte))
+            byteSymbols[byte] = spelling.withUTF8 { symbol($0, none) }
+        }
+        var table = PairTable(capacity: merges.count)
         for (rank, line) in merges.enumerated() {
-            // The separator is the first space after the first character (a part is never empty).
-            let utf8 = Array(line.utf8)
-            guard utf8.count >= 3, let space = utf8.dropFirst().firstIndex(of: 0x20) else {
-                throw TokenizerError.malformedMerge(index: rank, text: line)
+            var line = line
+            // The separator is the first space after the first byte (a part is never empty).
+            let key: UInt64? = line.withUTF8 { utf8 in
+                guard utf8.count >= 3, let space = utf8[1...].firstIndex(of: 0x20), space < utf8.count - 1 else {
+                    return nil
+                }
+                let left = UnsafeBufferPointer(rebasing: utf8[..<space])
+                let right = UnsafeBufferPointer(rebasing: utf8[(space + 1)...])
+                let leftID = symbol(left, none)
+                let rightID = symbol(right, none)
+                let resultID = symbol(left, right)
+                let key = UInt64(UInt32(bitPattern: leftID)) << 32 | UInt64(UInt32(bitPattern: rightID))
+                // A duplicated pair keeps its first (best) rank.
+                table.insertIfAbsent(key, UInt64(rank) << 32 | UInt64(UInt32(bitPattern: resultID)))
+                return key
             }
-            let left = String(decoding: utf8[..<space], as: UTF8.self)
-            let right = String(decoding: utf8[(space + 1)...], as: UTF8.self)
-            let leftID = symbol(left)
-            let rightID = symbol(right)
-            let resultID = symbol(left + right)
-            let key = UInt64(UInt32(bitPattern: leftID)) << 32 | UInt64(UInt32(bitPattern: rightID))
-            if table[key] == nil {  // a duplicated pair keeps its first (best) rank
-                table[key] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: resultID))
-            }
+            if key == nil { throw TokenizerError.malformedMerge(index: rank, text: line) }
         }
         self.table = table
         self.byteSymbols = byteSymbols
         // Spell extra symbols with vocabulary ids, one per character where possible.
-        self.extraSpellings = extraTexts.map { text in
-            text.unicodeScalars.compactMap { tokenToID[String($0)] }
+        self.extraSpellings = extraTexts.map { bytes in
+            String(decoding: bytes, as: UTF8.self).unicodeScalars.compactMap { spellings.find(String($0)) }
         }
     }
 
@@ -62,7 +69,7 @@ struct BPEMerges: Sendable {
     @inline(__always)
     func merge(_ left: Int32, _ right: Int32) -> (rank: UInt32, result: Int32)? {
         let key = UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-        guard let value = table[key] else { return nil }
+        guard let value = table.value(for: key) else { return nil }
         return (UInt32(truncatingIfNeeded: value >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: value)))
     }
 
@@ -177,5 +184,51 @@ struct BPEMerges: Sendable {
         }
         heap[parent] = last
         return top
+    }
+}
+
+/// An open-addressing hash map from packed symbol pairs to packed (rank, result): the merge lookup
+/// is the tokenizer's innermost operation, and a multiplicative hash with linear probing is several
+/// times cheaper than `Dictionary`'s seeded SipHash.
+struct PairTable: Sendable {
+    private static let empty = UInt64.max
+    private var keys: [UInt64]
+    private var values: [UInt64]
+    private let shift: UInt64
+    private let mask: Int
+
+    init(capacity: Int) {
+        var bits = 4
+        while (1 << bits) < capacity * 2 { bits += 1 }
+        keys = [UInt64](repeating: Self.empty, count: 1 << bits)
+        values = [UInt64](repeating: 0, count: 1 << bits)
+        shift = UInt64(64 - bits)
+        mask = (1 << bits) - 1
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    mutating func insertIfAbsent(_ key: UInt64, _ value: UInt64) {
+        var index = slot(key)
+        while keys[index] != Self.empty {
+            if keys[index] == key { return }
+            index = (index + 1) & mask
+        }
+        keys[index] = key
+        values[index] = value
+    }
+
+    @inline(__always)
+    func value(for key: UInt64) -> UInt64? {
+        keys.withUnsafeBufferPointer { keys in
+            var index = slot(key)
+            while true {
+                let found = keys[index]
+                if found == key { return values[index] }
+                if found == Self.empty { return nil }
+                index = (index + 1) & mask
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ public struct BPETokenizer: Tokenizer {
     /// Tokens that end generation: EOS, end-of-turn and the usual end-of-text control tokens.
     public let endOfGenerationIDs: Set<Int32>
 
-    let tokenToID: [String: Int32]
+    let spellings: SpellingTable
     let merges: BPEMerges
     /// Whether a word that is itself a vocabulary entry skips the merges (Llama 3's `ignore_merges`).
     let ignoreMerges: Bool
@@ -69,19 +69,17 @@ public struct BPETokenizer: Tokenizer {
         for id in [bosTokenID, eosTokenID].compactMap({ $0 }) + endOfTurnTokenIDs where id < 0 || Int(id) >= tokens.count {
             throw TokenizerError.tokenOutOfRange(id: id, vocabularySize: tokens.count)
         }
-        var tokenToID: [String: Int32] = [:]
-        tokenToID.reserveCapacity(tokens.count)
-        for (id, text) in tokens.enumerated() where tokenToID[text] == nil { tokenToID[text] = Int32(id) }
+        let spellings = SpellingTable(spellings: tokens)
         self.tokens = tokens
         self.tokenTypes = types
-        self.tokenToID = tokenToID
+        self.spellings = spellings
         self.preTokenizer = preTokenizer
         self.bosTokenID = bosTokenID
         self.eosTokenID = eosTokenID
         self.addBOS = addBOS && bosTokenID != nil
         self.addEOS = addEOS && eosTokenID != nil
         self.ignoreMerges = ignoreMerges ?? (preTokenizer == .llama3)
-        self.merges = try BPEMerges(merges: merges, tokenToID: tokenToID, vocabularySize: tokens.count)
+        self.merges = try BPEMerges(merges: merges, spellings: spellings, vocabularySize: tokens.count)
 
         var specials: [SpecialToken] = []
         var firstBytes = [Bool](repeating: false, count: 256)
@@ -151,7 +149,7 @@ public struct BPETokenizer: Tokenizer {
     }
 
     /// The id of a special (non-normal) token spelled `spelling`, or of any token with that spelling.
-    public func specialTokenID(_ spelling: String) -> Int32? { tokenToID[spelling] }
+    public func specialTokenID(_ spelling: String) -> Int32? { spellings.find(spelling) }
 
     struct Workspace {
         var text = ScalarText()
@@ -238,7 +236,7 @@ public struct BPETokenizer: Tokenizer {
             let upper = Int(workspace.text.byteOffsets[end])
             start = end
             let word = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-            if ignoreMerges, let id = tokenToID[ByteLevelEncoding.encode(word)] {
+            if ignoreMerges, let id = spellings.find(ByteLevelEncoding.encode(word)) {
                 output.append(id)
                 continue
             }

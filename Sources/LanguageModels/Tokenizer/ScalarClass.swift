@@ -13,17 +13,14 @@ struct ScalarClass: OptionSet, Sendable {
     /// `[^\s\p{L}\p{N}]`: a character of the text that is neither whitespace, letter nor number.
     var isOther: Bool { rawValue & 7 == 0 && rawValue != 0 }
 
-    /// Classifies one scalar value (a table lookup below U+10000).
+    /// Classifies one scalar value (a table lookup for ASCII, Unicode properties otherwise).
+    @inline(__always)
     static func of(_ value: UInt32) -> ScalarClass {
-        if value < 0x10000 { return ScalarClass(rawValue: basicPlane[Int(value)]) }
+        if value < 0x80 { return ScalarClass(rawValue: ascii[Int(value)]) }
         return ScalarClass(rawValue: compute(value))
     }
 
-    private static let basicPlane: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 0x10000)
-        for value in 0..<0x10000 { table[value] = compute(UInt32(value)) }
-        return table
-    }()
+    private static let ascii: [UInt8] = (0..<0x80).map { compute(UInt32($0)) }
 
     private static func compute(_ value: UInt32) -> UInt8 {
         guard let scalar = Unicode.Scalar(value) else { return inText.rawValue }  // surrogates

@@ -32,6 +32,9 @@ struct TokenizeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print {\"ids\":[...]} on stdout.")
     var json = false
 
+    @Flag(name: .long, help: "Print the tokenizer's load time and speed on stderr.")
+    var timing = false
+
     func validate() throws {
         if (text == nil) == (file == nil) { throw ValidationError("give either TEXT or --file PATH") }
     }
@@ -47,8 +50,18 @@ struct TokenizeCommand: AsyncParsableCommand {
             input = text ?? ""
         }
         let url = try ModelLocator.resolve(model)
+        let loadStart = DispatchTime.now().uptimeNanoseconds
         let tokenizer = try BPETokenizer(gguf: try GGUFFile(url: url))
+        let encodeStart = DispatchTime.now().uptimeNanoseconds
         let ids = tokenizer.encode(input, parseSpecial: special, addSpecial: true)
+        let end = DispatchTime.now().uptimeNanoseconds
+        if timing {
+            let milliseconds = Double(end - encodeStart) / 1e6
+            Terminal.error(String(
+                format: "load %.1f ms; %d bytes -> %d tokens in %.3f ms (%.1f KB/ms)",
+                Double(encodeStart - loadStart) / 1e6, input.utf8.count, ids.count, milliseconds,
+                Double(input.utf8.count) / 1024 / max(milliseconds, 1e-9)))
+        }
         if json {
             struct Output: Encodable { var ids: [Int32] }
             try Terminal.printJSON(Output(ids: ids))
