@@ -14,6 +14,7 @@ public struct Glob: Sendable, Hashable {
         isExclusion = p.hasPrefix("!")
         if isExclusion { p = p.dropFirst() }
         if p.hasPrefix("/") { p = p.dropFirst() }
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }   // "build/" names a folder like "build"
         matchesPath = p.contains("/")
         alternatives = Glob.expandBraces(String(p)).map { Array($0.utf8) }
     }

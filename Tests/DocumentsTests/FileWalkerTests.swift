@@ -50,6 +50,7 @@ struct FileWalkerTests {
         #expect(walk(["*.{md,xml}", "!node"]) == ["b.md", "sub/c.xml"])
         #expect(walk(["sub/**/*.txt"]) == ["sub/deep/d.txt"])
         #expect(walk(["**/*.txt", "!big*"]) == ["sub/deep/d.txt"])
+        #expect(walk(["!sub/", "!node/", "!*.txt"]) == ["a.html", "b.md"])
         #expect(walk(["*.png"]) == ["img.png"])   // an explicit glob overrides the binary-extension skip
     }
 
