@@ -32,9 +32,13 @@ static inline void cpu_relax(void) {
 #endif
 }
 
+// Generation each worker starts from, recorded before it is created (a worker must not read the
+// counter itself: the job it was started for may already have bumped it).
+static uint64_t start_generation[CK_MAX_THREADS];
+
 static void *worker_main(void *arg) {
     const int ith = (int)(intptr_t)arg;
-    uint64_t seen = atomic_load(&job_generation);
+    uint64_t seen = start_generation[ith];
     for (;;) {
         uint64_t g;
         int spins = 0;
@@ -92,6 +96,7 @@ void ck_parallel(ck_task_fn fn, void *ctx) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        start_generation[pool_workers + 1] = atomic_load(&job_generation);
         int rc = pthread_create(&th, &attr, worker_main, (void *)(intptr_t)(pool_workers + 1));
         pthread_attr_destroy(&attr);
         if (rc != 0) break;
