@@ -18,6 +18,8 @@ public final class IndexStore: Sendable {
 
     /// Path of the database file (`:memory:` for in-memory stores); used in error messages.
     public let path: String
+    /// Values derived from this index (in-memory search structures), invalidated by writes.
+    public let cache = StoreCache()
     let writer: any DatabaseWriter
 
     /// Opens (or creates) the index in `directory`.

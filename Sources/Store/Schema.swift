@@ -6,7 +6,7 @@ import GRDB
 /// Never edit a migration that has shipped: append a new one and bump ``currentVersion``.
 enum Schema {
     /// The schema version this build writes and understands.
-    static let currentVersion = 1
+    static let currentVersion = 2
     /// Marker stored under `meta.format` so we can tell our databases from other SQLite files.
     static let formatMarker = "rag-index"
 
@@ -109,6 +109,12 @@ enum Schema {
                 MetaKey.schemaVersion, String(1),
                 MetaKey.createdAt, String(Date().timeIntervalSince1970),
             ])
+        }
+        migrator.registerMigration("v2: fts5vocab instance table over chunks_fts") { db in
+            // A read-only view of the FTS5 index (term, chunk, column, offset), streamed in term order to
+            // build the in-memory BM25 index with exactly FTS5's tokens. It stores nothing.
+            try db.execute(sql: "CREATE VIRTUAL TABLE chunks_fts_instance USING fts5vocab(chunks_fts, instance)")
+            try db.execute(sql: "UPDATE meta SET value = '2' WHERE key = ?", arguments: [MetaKey.schemaVersion])
         }
         // Append new migrations here; each must end by updating meta.schema_version.
         return migrator
