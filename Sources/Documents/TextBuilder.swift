@@ -69,12 +69,14 @@ struct TextBuilder {
                 sawSpace = true; i += 2; continue
             }
             if b < 0x20 || b == 0x7F { i += 1; continue }     // other control bytes
+            if let width = TextBuilder.invisibleWidth(text, i) { i += width; continue }
             if sawSpace { separate(.space); sawSpace = false }
             // Copy the whole word at once.
             var j = i + 1
             while j < n {
                 let c = text[j]
                 if c <= 0x20 || c == 0x7F || (c == 0xC2 && j + 1 < n && text[j + 1] == 0xA0) { break }
+                if c >= 0xC2, TextBuilder.invisibleWidth(text, j) != nil { break }
                 j += 1
             }
             beginContent()
@@ -83,6 +85,21 @@ struct TextBuilder {
             i = j
         }
         if sawSpace { separate(.space) }
+    }
+
+    /// The width of a soft hyphen (U+00AD), zero-width space (U+200B), word joiner (U+2060) or
+    /// byte-order mark (U+FEFF) at `i`: invisible characters that would split words for search.
+    @inline(__always)
+    static func invisibleWidth(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        let b = text[i]
+        if b == 0xC2 { return i + 1 < text.count && text[i + 1] == 0xAD ? 2 : nil }
+        guard i + 2 < text.count else { return nil }
+        if b == 0xE2 {
+            let (c, d) = (text[i + 1], text[i + 2])
+            return (c == 0x80 && d == 0x8B) || (c == 0x81 && d == 0xA0) ? 3 : nil
+        }
+        if b == 0xEF { return text[i + 1] == 0xBB && text[i + 2] == 0xBF ? 3 : nil }
+        return nil
     }
 
     mutating func appendInline(_ text: String) {

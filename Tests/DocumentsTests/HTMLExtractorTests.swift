@@ -118,6 +118,11 @@ struct HTMLExtractorTests {
         #expect(d.text == "naïve – “quoted”")
     }
 
+    @Test func invisibleCharactersAreDropped() throws {
+        let d = try single("<p>data&shy;base zero&#8203;width &#xFEFF;bom</p>", name: "i.html")
+        #expect(d.text == "database zerowidth bom")
+    }
+
     @Test func pageWithOnlyScriptsHasNoText() {
         #expect(throws: DocumentError.noText(path: "s.html")) {
             try load("<html><head><script>x()</script></head><body><script>y()</script></body></html>", name: "s.html")
