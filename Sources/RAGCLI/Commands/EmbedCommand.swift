@@ -1,7 +1,69 @@
 import ArgumentParser
+import Embeddings
+import Foundation
+import Kernels
 
-// Placeholder: being written.
+/// `rag embed TEXT...`: all-MiniLM-L6-v2 sentence embeddings (L2-normalised) and their token ids.
 struct EmbedCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "embed", abstract: "(not yet available)")
-    func run() async throws { throw ValidationError("'rag embed' is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embed texts with all-MiniLM-L6-v2 (384 floats each, L2-normalised).",
+        discussion: """
+            Texts are lower-cased WordPiece-tokenized and truncated to 256 word pieces, as
+            sentence-transformers does. With --json, prints {"embeddings":[[...]],"token_ids":[[...]]}.
+
+            Examples:
+              rag embed "What is the capital of France?"
+              rag embed "first text" "second text" --json | jq '.embeddings[0] | length'
+            """
+    )
+
+    @Argument(help: "The texts to embed (one embedding per argument).")
+    var texts: [String]
+
+    @Option(name: .long, help: ArgumentHelp(
+        "all-MiniLM-L6-v2 folder (default: $RAG_EMBEDDING_MODEL, else models/all-MiniLM-L6-v2 here or beside the executable).",
+        valueName: "dir"))
+    var embeddingModel: String?
+
+    @Option(name: [.short, .long], help: "Threads for the matrix products (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print {\"embeddings\":[[...]],\"token_ids\":[[...]]} on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard !texts.isEmpty else { throw ValidationError("give at least one text to embed") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        if let threads { BLASThreads.set(threads) }
+        let directory: URL
+        if let embeddingModel {
+            directory = URL(fileURLWithPath: (embeddingModel as NSString).expandingTildeInPath)
+        } else if let found = MiniLMEmbedder.defaultDirectory() {
+            directory = found
+        } else {
+            throw CLIError(EmbeddingsError.modelNotFound(
+                path: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                    .appendingPathComponent("models/all-MiniLM-L6-v2").path).description)
+        }
+        let embedder: MiniLMEmbedder
+        do { embedder = try MiniLMEmbedder(directory: directory) } catch let error as EmbeddingsError {
+            throw CLIError(error.description)
+        }
+        let ids = embedder.tokenize(texts)
+        let vectors = embedder.embed(tokenIDs: ids)
+        if json {
+            struct Output: Encodable { var embeddings: [[Float]]; var token_ids: [[Int32]] }
+            try Terminal.printJSON(Output(embeddings: vectors, token_ids: ids))
+            return
+        }
+        for (i, text) in texts.enumerated() {
+            let head = vectors[i].prefix(6).map { String(format: "%+.4f", $0) }.joined(separator: " ")
+            let shown = text.count > 50 ? text.prefix(49) + "…" : Substring(text)
+            print("\(shown.debugDescription)  tokens=\(ids[i].count)  [\(head) … (\(vectors[i].count) floats)]")
+        }
+    }
 }
