@@ -49,6 +49,12 @@ enum MarkdownExtractor {
             if trimmed.isEmpty {
                 builder.separate(.paragraph); inParagraph = false; i += 1; continue
             }
+            // HTML comments, also over several lines.
+            if trimmed.hasPrefix("<!--") {
+                while i < lines.count, !lines[i].contains("-->") { i += 1 }
+                i += 1
+                continue
+            }
             // Indented code (only when not continuing a paragraph).
             if !inParagraph, line.hasPrefix("    ") || line.hasPrefix("\t") {
                 var code: [Substring] = []

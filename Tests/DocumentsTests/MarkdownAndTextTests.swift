@@ -47,6 +47,11 @@ struct MarkdownAndTextTests {
         #expect(texts[3].text == "Deeper\n\nsnake_case stays and 2*3 too. ref link")
     }
 
+    @Test func markdownCommentsAreDropped() throws {
+        let d = try single("Before.\n\n<!-- a note\nover lines -->\nAfter <b>bold</b>.", name: "c.md")
+        #expect(d.text == "Before.\n\nAfter bold.")
+    }
+
     @Test func markdownDetectedWithoutExtension() throws {
         let d = try single("# Title\n\nSome text.\n\n## More\n\nOther.", name: "README")
         #expect(d.type == .markdown)
