@@ -42,6 +42,8 @@ let package = Package(
 
         .executableTarget(name: "rag-bench-embed", dependencies: ["Embeddings", "Retrieval", "Kernels"],
                           path: "Sources/RAGBenchEmbed", swiftSettings: numericSwift),
+        .executableTarget(name: "rag-bench-kernels", dependencies: ["Kernels", "CKernels"],
+                          path: "Sources/RAGBenchKernels", swiftSettings: numericSwift),
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"], exclude: ["Fixtures"]),

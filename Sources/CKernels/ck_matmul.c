@@ -101,13 +101,18 @@ typedef struct {
     int64_t columns, ntok;
     uint8_t *qx;
     size_t qx_row_size;
+    _Atomic int64_t next;
 } ck_quant_job;
 
 static void quantize_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
     ck_quant_job *job = ctx;
-    for (int64_t t = ith; t < job->ntok; t += nth)
+    for (;;) {
+        int64_t t = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+        if (t >= job->ntok) break;
         ck_quantize_row_q8(job->type, job->x + t * job->columns, job->qx + (size_t)t * job->qx_row_size,
                            job->columns);
+    }
 }
 
 void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x, int64_t ntok,
@@ -122,6 +127,7 @@ void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, cons
     uint8_t *qx = scratch_get(qrow * (size_t)ntok);
     if (!qx) return;
     ck_quant_job qjob = {.type = type, .x = x, .columns = columns, .ntok = ntok, .qx = qx, .qx_row_size = qrow};
+    atomic_init(&qjob.next, 0);
     if (ntok * columns < 65536) quantize_task(&qjob, 0, 1); else ck_parallel(quantize_task, &qjob);
     ck_mm_job job = {
         .kernel = k, .w = w, .w_row_size = ck_row_size(type, columns), .rows = rows, .columns = columns,

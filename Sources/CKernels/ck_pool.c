@@ -1,7 +1,14 @@
 // A small persistent thread pool for the matrix kernels. Decode runs hundreds of matrix-vector
 // products per token, so dispatch must cost microseconds: workers spin on a generation counter for
 // a short while after each job (the next one usually follows quickly) and only then sleep on a
-// condition variable. One caller at a time owns the pool; a concurrent caller runs its job inline.
+// condition variable.
+//
+// Workers *join* a job instead of being waited for: the machine is shared, and a worker that is
+// descheduled must not stall the caller. A job's state word holds its generation, a "closed" bit and
+// the number of joined workers. The caller runs the task itself, closes the job, and waits only for
+// workers that joined; a late worker sees the job closed (or a newer generation) and skips it. Tasks
+// therefore hand out work dynamically (atomic counters), so any subset of threads finishes it.
+// One caller at a time owns the pool; a concurrent caller runs its job inline.
 #define _GNU_SOURCE
 #include "ck_internal.h"
 #include <pthread.h>
@@ -12,12 +19,16 @@
 // Spin iterations (each a pause instruction, ~10-70 ns) before a worker sleeps: ~0.1-0.5 ms.
 #define CK_SPIN_LIMIT 8192
 
+#define STATE_CLOSED ((uint64_t)1 << 31)
+#define STATE_COUNT ((uint64_t)0x7FFFFFFF)
+#define STATE_GEN(s) ((s) >> 32)
+
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int pool_threads = 0;  // configured thread count, 0 = not yet chosen
 static int pool_workers = 0;          // workers started (guarded by pool_lock)
 
 static _Atomic uint64_t job_generation = 0;
-static _Atomic int job_pending = 0;
+static _Atomic uint64_t job_state = STATE_CLOSED;  // generation << 32 | closed | joined count
 static ck_task_fn job_fn;
 static void *job_ctx;
 static int job_nth;
@@ -35,6 +46,15 @@ static inline void cpu_relax(void) {
 // Generation each worker starts from, recorded before it is created (a worker must not read the
 // counter itself: the job it was started for may already have bumped it).
 static uint64_t start_generation[CK_MAX_THREADS];
+
+/// Joins job `gen` if it is still open; returns 1 when joined.
+static int try_join(uint64_t gen) {
+    uint64_t s = atomic_load(&job_state);
+    while (STATE_GEN(s) == gen && !(s & STATE_CLOSED)) {
+        if (atomic_compare_exchange_weak(&job_state, &s, s + 1)) return 1;
+    }
+    return 0;
+}
 
 static void *worker_main(void *arg) {
     const int ith = (int)(intptr_t)arg;
@@ -55,8 +75,10 @@ static void *worker_main(void *arg) {
             break;
         }
         seen = g;
-        if (ith < job_nth) job_fn(job_ctx, ith, job_nth);
-        atomic_fetch_sub_explicit(&job_pending, 1, memory_order_acq_rel);
+        if (try_join(g)) {
+            if (ith < job_nth) job_fn(job_ctx, ith, job_nth);
+            atomic_fetch_sub_explicit(&job_state, 1, memory_order_acq_rel);
+        }
     }
     return NULL;
 }
@@ -87,7 +109,7 @@ int ck_threads(void) {
 void ck_parallel(ck_task_fn fn, void *ctx) {
     const int nth = ck_threads();
     if (nth == 1 || pthread_mutex_trylock(&pool_lock) != 0) {
-        for (int i = 0; i < nth; i++) fn(ctx, i, nth);
+        fn(ctx, 0, 1);
         return;
     }
     // Start missing workers (ids 1..nth-1); a worker that fails to start shrinks this job.
@@ -103,17 +125,19 @@ void ck_parallel(ck_task_fn fn, void *ctx) {
         pool_workers++;
     }
     const int run_nth = nth < pool_workers + 1 ? nth : pool_workers + 1;
+    const uint64_t gen = atomic_load(&job_generation) + 1;
     job_fn = fn;
     job_ctx = ctx;
     job_nth = run_nth;
-    atomic_store_explicit(&job_pending, pool_workers, memory_order_relaxed);
-    atomic_fetch_add(&job_generation, 1);  // seq_cst: pairs with the sleepers check below
+    atomic_store(&job_state, gen << 32);           // open, nobody joined
+    atomic_store(&job_generation, gen);            // seq_cst: pairs with the sleepers check below
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_lock);
         pthread_cond_broadcast(&sleep_cond);
         pthread_mutex_unlock(&sleep_lock);
     }
     fn(ctx, 0, run_nth);
-    while (atomic_load_explicit(&job_pending, memory_order_acquire) > 0) cpu_relax();
+    atomic_fetch_or(&job_state, STATE_CLOSED);
+    while (atomic_load_explicit(&job_state, memory_order_acquire) & STATE_COUNT) cpu_relax();
     pthread_mutex_unlock(&pool_lock);
 }

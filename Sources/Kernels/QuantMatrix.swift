@@ -24,13 +24,24 @@ public struct QuantizedMatrix: @unchecked Sendable {
     public let data: UnsafeRawPointer
     /// Bytes per row.
     public let rowSize: Int
+    /// The interleaved copy the kernels read, for types that have one.
+    private let packed: PackedWeights?
+
+    /// Whether products run on an interleaved (repacked) copy of the weights.
+    public var isRepacked: Bool { packed != nil }
 
     /// Wraps weights of `type` laid out as `rows` rows of `columns` elements.
     ///
+    /// Legacy block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) are repacked once here into an interleaved
+    /// 8-row copy that the fast kernels read (about the size of the original; the original bytes are
+    /// then only read by `dequantizeRow`). Build matrices once at model load, not per product.
+    ///
+    /// - Parameter repack: set to false to keep computing on the file layout (slower; for tests and
+    ///   benchmarks).
     /// - Precondition: `QuantizedMatrix.supports(type)` and `columns` is a multiple of
     ///   `QuantizedMatrix.blockElements(type)`. Check both when reading a model file and report a
     ///   proper error there; violating them here is a programming error.
-    public init(type: UInt32, rows: Int, columns: Int, data: UnsafeRawPointer) {
+    public init(type: UInt32, rows: Int, columns: Int, data: UnsafeRawPointer, repack: Bool = true) {
         precondition(QuantizedMatrix.supports(type), "unsupported ggml weight type \(type)")
         let block = QuantizedMatrix.blockElements(type)
         precondition(rows >= 0 && columns >= 0 && columns % block == 0,
@@ -40,6 +51,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
         self.columns = columns
         self.data = data
         self.rowSize = ck_row_size(type, Int64(columns))
+        self.packed = repack ? PackedWeights(type: type, rows: rows, columns: columns, data: data) : nil
     }
 
     /// Whether the kernels implement ggml type id `type`.
@@ -56,13 +68,21 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// y[rows] = W · x, where x has `columns` floats.
     public func multiply(vector x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        ck_matvec(type, data, Int64(rows), Int64(columns), x, y)
+        if let packed {
+            ck_matmul_repacked(type, packed.pointer, Int64(rows), Int64(columns), x, 1, y)
+        } else {
+            ck_matvec(type, data, Int64(rows), Int64(columns), x, y)
+        }
     }
 
     /// Y[n × rows] = X[n × columns] · Wᵀ (both row-major; `n` tokens).
     public func multiply(batch x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
-        ck_matmul(type, data, Int64(rows), Int64(columns), x, Int64(n), y)
+        if let packed {
+            ck_matmul_repacked(type, packed.pointer, Int64(rows), Int64(columns), x, Int64(n), y)
+        } else {
+            ck_matmul(type, data, Int64(rows), Int64(columns), x, Int64(n), y)
+        }
     }
 
     /// y[rows] = W · x with activations already quantized by `QuantizedActivations` for this type;
@@ -70,7 +90,13 @@ public struct QuantizedMatrix: @unchecked Sendable {
     public func multiply(quantized x: QuantizedActivations, into y: UnsafeMutablePointer<Float>) {
         precondition(x.weightType == type || x.compatible(with: type), "activations quantized for another type")
         precondition(x.count == columns, "activations have \(x.count) elements, matrix has \(columns) columns")
-        x.withBytes { ck_matvec_q8(type, data, Int64(rows), Int64(columns), $0, y) }
+        x.withBytes { q in
+            if let packed {
+                ck_matmul_repacked_q8(type, packed.pointer, Int64(rows), Int64(columns), q, 1, y)
+            } else {
+                ck_matvec_q8(type, data, Int64(rows), Int64(columns), q, y)
+            }
+        }
     }
 
     /// Writes row `row` as floats into y[columns] (embedding lookups).
@@ -78,6 +104,23 @@ public struct QuantizedMatrix: @unchecked Sendable {
         precondition(row >= 0 && row < rows, "row \(row) out of range 0..<\(rows)")
         ck_dequantize_row(type, data + row * rowSize, y, Int64(columns))
     }
+}
+
+/// Owns the interleaved 8-row copy of a legacy-type matrix (see ck_repack.c).
+final class PackedWeights: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+
+    init?(type: UInt32, rows: Int, columns: Int, data: UnsafeRawPointer) {
+        let size = ck_repack_size(type, Int64(rows), Int64(columns))
+        guard size > 0 else { return nil }
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        guard ck_repack(type, data, Int64(rows), Int64(columns), pointer) != 0 else {
+            pointer.deallocate()
+            return nil
+        }
+    }
+
+    deinit { pointer.deallocate() }
 }
 
 /// One activation vector quantized to the 8-bit format a weight type's kernels consume.

@@ -43,15 +43,17 @@ struct QuantMatrixTests {
         var rng = SplitMix64(seed: 5)
         let n = 7
         let x = randomActivations(n * columns, rng: &rng)
-        for threads in [1, 2] {
+        for (threads, repack) in [(1, false), (2, false), (1, true), (2, true)] {
             setKernelThreads(threads)
             f.bytes.withUnsafeBytes { raw in
-                let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+                let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!, repack: repack)
+                if repack { #expect(m.isRepacked == [2, 3, 6, 7, 8].contains(type)) }
                 var yv = [Float](repeating: .nan, count: rows)
                 m.multiply(vector: x, into: &yv)
                 let ref0 = Self.reference(f, x[0..<columns])
                 for r in 0..<rows {
-                    #expect(abs(yv[r] - ref0.values[r]) <= 0.02 * ref0.magnitude[r] + 1e-5, "vector type \(type) row \(r)")
+                    #expect(abs(yv[r] - ref0.values[r]) <= 0.02 * ref0.magnitude[r] + 1e-5,
+                            "vector type \(type) row \(r) repack \(repack)")
                 }
                 var yb = [Float](repeating: .nan, count: n * rows)
                 m.multiply(batch: x, count: n, into: &yb)
@@ -59,7 +61,7 @@ struct QuantMatrixTests {
                     let ref = Self.reference(f, x[(t * columns)..<((t + 1) * columns)])
                     for r in 0..<rows {
                         #expect(abs(yb[t * rows + r] - ref.values[r]) <= 0.02 * ref.magnitude[r] + 1e-5,
-                                "batch type \(type) token \(t) row \(r)")
+                                "batch type \(type) token \(t) row \(r) repack \(repack)")
                     }
                 }
                 // Token 0 of the batch is the vector product (same quantization, same kernel order).
@@ -75,6 +77,27 @@ struct QuantMatrixTests {
         setKernelThreads(2)
     }
 
+    @Test("repacked products equal the file-layout kernels", arguments: [UInt32(2), 3, 6, 7, 8])
+    func repackedMatchesFileLayout(type: UInt32) {
+        let columns = 896, rows = 77, n = 6
+        let f = Self.fixture(type: type, rows: rows, columns: columns, seed: 300 &+ UInt64(type))
+        var rng = SplitMix64(seed: 17)
+        let x = randomActivations(n * columns, rng: &rng)
+        f.bytes.withUnsafeBytes { raw in
+            let plain = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!, repack: false)
+            let packed = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!)
+            #expect(packed.isRepacked)
+            var a = [Float](repeating: .nan, count: n * rows), b = a
+            plain.multiply(batch: x, count: n, into: &a)
+            packed.multiply(batch: x, count: n, into: &b)
+            for i in 0..<(n * rows) { #expect(abs(a[i] - b[i]) <= 1e-4 * max(1, abs(a[i])), "type \(type) index \(i)") }
+            var va = [Float](repeating: .nan, count: rows), vb = va
+            plain.multiply(vector: x, into: &va)
+            packed.multiply(vector: x, into: &vb)
+            for r in 0..<rows { #expect(abs(va[r] - vb[r]) <= 1e-4 * max(1, abs(va[r]))) }
+        }
+    }
+
     @Test("a large matrix goes through the pool and matches row by row dots")
     func largeParallel() {
         let type: UInt32 = 6, columns = 896, rows = 2048
@@ -84,12 +107,14 @@ struct QuantMatrixTests {
         setKernelThreads(2)
         let q = quantizedActivations(type: type, x: x)
         f.bytes.withUnsafeBytes { raw in
-            let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!)
-            var y = [Float](repeating: .nan, count: rows)
-            for _ in 0..<20 { m.multiply(vector: x, into: &y) }
-            for r in 0..<rows {
-                let d = q.withUnsafeBytes { ck_vec_dot(type, Int64(columns), raw.baseAddress! + r * m.rowSize, $0.baseAddress) }
-                #expect(y[r] == d)
+            for repack in [false, true] {
+                let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!, repack: repack)
+                var y = [Float](repeating: .nan, count: rows)
+                for _ in 0..<20 { m.multiply(vector: x, into: &y) }
+                for r in 0..<rows {
+                    let d = q.withUnsafeBytes { ck_vec_dot(type, Int64(columns), raw.baseAddress! + r * m.rowSize, $0.baseAddress) }
+                    #expect(abs(y[r] - d) <= 1e-4 * max(1, abs(d)), "repack \(repack) row \(r)")
+                }
             }
         }
     }

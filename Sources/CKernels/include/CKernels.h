@@ -72,6 +72,23 @@ void ck_matvec_q8(uint32_t type, const void *w, int64_t rows, int64_t columns, c
 void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x,
                int64_t ntok, float *y);
 
+// ---- Interleaved 8-row layout (legacy types) -------------------------------------------------
+// Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 matrices can be repacked once at load time into a layout where
+// 8 rows are interleaved per 32-element block column (see ck_repack.c); its kernels need no
+// horizontal reductions and are several times faster than the file layout.
+
+/// Bytes of the repacked form of a rows × columns matrix of `type`; 0 if the type has none.
+size_t ck_repack_size(uint32_t type, int64_t rows, int64_t columns);
+/// Repacks a file-layout matrix into dst (ck_repack_size bytes, 32-byte aligned is best); 1 on
+/// success, 0 if the type/shape has no repacked form.
+int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst);
+/// Y[ntok][rows] = X[ntok][columns] · Wᵀ with W repacked; ntok = 1 is the decode matrix-vector case.
+void ck_matmul_repacked(uint32_t type, const void *packed, int64_t rows, int64_t columns, const float *x,
+                        int64_t ntok, float *y);
+/// Same with activations already quantized by ck_quantize_row_q8 (ntok rows of ck_q8_row_size bytes).
+void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int64_t columns, const void *q8_x,
+                           int64_t ntok, float *y);
+
 // ---- Thread pool ------------------------------------------------------------------------------
 /// A task body: called once per thread with its index `ith` in 0..<nth.
 typedef void (*ck_task_fn)(void *ctx, int ith, int nth);
@@ -79,8 +96,10 @@ typedef void (*ck_task_fn)(void *ctx, int ith, int nth);
 void ck_set_threads(int n);
 /// Current number of kernel threads.
 int ck_threads(void);
-/// Runs fn(ctx, i, nth) for every i in 0..<nth on the persistent pool (the caller runs i == 0) and
-/// returns when all are done. If the pool is busy (another caller), runs all parts on the caller.
+/// Runs `fn` on the caller (as i == 0) and on every pool worker that joins in time (worker i of nth)
+/// and returns when all calls have finished. Workers that are descheduled may not join at all, so
+/// `fn` must take its work from shared state (e.g. an atomic counter) until none is left, not from
+/// `ith`. If the pool is busy (another caller) or has one thread, runs fn(ctx, 0, 1) inline.
 void ck_parallel(ck_task_fn fn, void *ctx);
 
 #ifdef __cplusplus

@@ -1,0 +1,364 @@
+// Interleaved 8-row layout for the legacy 32-element types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0), built once
+// when a matrix is loaded, and its matrix kernels.
+//
+// In the file layout every (row, block) dot needs its own horizontal reduction and scalar scale
+// work: ~16 instructions per 32 multiply-adds. Interleaving 8 rows so that one 32-bit lane of a
+// VNNI dpbusd holds 4 consecutive elements of one row turns a block of 8 rows × 32 elements into 8
+// dpbusd against 4 broadcast activation bytes, with the 8 row results landing in the 8 lanes: no
+// reductions, one vector scale step per block, and the results are stored directly.
+//
+// Every legacy type is written as unsigned quants u with a per-(row, block) scale d and offset
+// coefficient c, so that  w·x = Σ_blocks d·dx·Σ u·qx + c·sx  (sx = dx·Σ qx):
+//   Q4_0: u = q (0..15), c = −8d     Q4_1: u = q, c = m
+//   Q5_0: u = q (0..31), c = −16d    Q5_1: u = q, c = m
+//   Q8_0: u = w + 128 (0..255), c = −128d
+//
+// Group-block (8 rows × one 32-element block column), for group g and block column b at
+// ((g · nb) + b) · GB bytes:
+//   [0, 16)    d of rows 0..7, IEEE half
+//   [16, 32)   c of rows 0..7, IEEE half
+//   Q4/Q5: [32, 160) four 32-byte vectors P_j (j = 0..3): byte 4r+i = u[r][4j+i] | u[r][4j+16+i] << 4
+//   Q5:    [160, 192) eight uint32 masks H_j (j = 0..7): bit 4r+i = fifth bit of u[r][4j+i]
+//   Q8:    [32, 288) eight 32-byte vectors U_j: byte 4r+i = u[r][4j+i]
+// Rows past the end of the matrix (last group) are zero.
+#include "ck_simd.h"
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define CK_GROUP 8
+
+static size_t group_block_bytes(uint32_t type) {
+    switch (type) {
+    case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: return 160;
+    case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: return 192;
+    case CK_TYPE_Q8_0: return 288;
+    default: return 0;
+    }
+}
+
+size_t ck_repack_size(uint32_t type, int64_t rows, int64_t columns) {
+    size_t gb = group_block_bytes(type);
+    if (!gb || columns % CK_QK != 0 || rows <= 0) return 0;
+    int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
+    return (size_t)groups * (size_t)(columns / CK_QK) * gb;
+}
+
+static inline ck_half float_to_half(float f) {
+#if defined(__F16C__)
+    return (ck_half)_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT);
+#else
+    // Only used for exact multiples of existing halves (−8d, −16d, −128d); simple conversion.
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    uint32_t sign = (b >> 16) & 0x8000;
+    int32_t exp = (int32_t)((b >> 23) & 0xFF) - 127 + 15;
+    uint32_t man = (b >> 13) & 0x3FF;
+    if (exp <= 0) return (ck_half)sign;
+    if (exp >= 31) return (ck_half)(sign | 0x7C00);
+    return (ck_half)(sign | (uint32_t)exp << 10 | man);
+#endif
+}
+
+/// Unsigned quants u[32], d and c of one block of `type`.
+static void block_to_u(uint32_t type, const uint8_t *blk, uint8_t u[32], ck_half *d, ck_half *c) {
+    switch (type) {
+    case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: {
+        const uint8_t *qs = blk + (type == CK_TYPE_Q4_0 ? 2 : 4);
+        for (int j = 0; j < 16; j++) { u[j] = qs[j] & 0xF; u[j + 16] = qs[j] >> 4; }
+        memcpy(d, blk, 2);
+        if (type == CK_TYPE_Q4_0) *c = float_to_half(-8.0f * ck_h2f(*d)); else memcpy(c, blk + 2, 2);
+        break;
+    }
+    case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: {
+        const int off = type == CK_TYPE_Q5_0 ? 2 : 4;
+        uint32_t qh;
+        memcpy(&qh, blk + off, 4);
+        const uint8_t *qs = blk + off + 4;
+        for (int j = 0; j < 16; j++) {
+            u[j] = (uint8_t)((qs[j] & 0xF) | ((qh >> j) & 1) << 4);
+            u[j + 16] = (uint8_t)((qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4);
+        }
+        memcpy(d, blk, 2);
+        if (type == CK_TYPE_Q5_0) *c = float_to_half(-16.0f * ck_h2f(*d)); else memcpy(c, blk + 2, 2);
+        break;
+    }
+    case CK_TYPE_Q8_0: {
+        for (int j = 0; j < 32; j++) u[j] = (uint8_t)((int)(int8_t)blk[2 + j] + 128);
+        memcpy(d, blk, 2);
+        *c = float_to_half(-128.0f * ck_h2f(*d));
+        break;
+    }
+    default: break;
+    }
+}
+
+int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst) {
+    const size_t gb = group_block_bytes(type);
+    if (!ck_repack_size(type, rows, columns)) return 0;
+    const int64_t nb = columns / CK_QK;
+    const size_t row_size = ck_row_size(type, columns), blk_size = ck_row_size(type, CK_QK);
+    const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
+    uint8_t *out = dst;
+    for (int64_t g = 0; g < groups; g++) {
+        for (int64_t b = 0; b < nb; b++, out += gb) {
+            memset(out, 0, gb);
+            uint8_t u[CK_GROUP][32];
+            ck_half d[CK_GROUP], c[CK_GROUP];
+            for (int r = 0; r < CK_GROUP; r++) {
+                int64_t row = g * CK_GROUP + r;
+                if (row < rows) {
+                    block_to_u(type, (const uint8_t *)w + (size_t)row * row_size + (size_t)b * blk_size, u[r], &d[r], &c[r]);
+                } else {
+                    memset(u[r], type == CK_TYPE_Q8_0 ? 128 : 0, 32);
+                    d[r] = c[r] = 0;
+                }
+            }
+            memcpy(out, d, 16);
+            memcpy(out + 16, c, 16);
+            if (type == CK_TYPE_Q8_0) {
+                for (int j = 0; j < 8; j++)
+                    for (int r = 0; r < CK_GROUP; r++)
+                        for (int i = 0; i < 4; i++) out[32 + 32 * j + 4 * r + i] = u[r][4 * j + i];
+            } else {
+                for (int j = 0; j < 4; j++)
+                    for (int r = 0; r < CK_GROUP; r++)
+                        for (int i = 0; i < 4; i++)
+                            out[32 + 32 * j + 4 * r + i] =
+                                (uint8_t)((u[r][4 * j + i] & 0xF) | (u[r][4 * j + 16 + i] & 0xF) << 4);
+                if (type == CK_TYPE_Q5_0 || type == CK_TYPE_Q5_1) {
+                    for (int j = 0; j < 8; j++) {
+                        uint32_t m = 0;
+                        for (int r = 0; r < CK_GROUP; r++)
+                            for (int i = 0; i < 4; i++)
+                                if (u[r][4 * j + i] & 0x10) m |= 1u << (4 * r + i);
+                        memcpy(out + 160 + 4 * j, &m, 4);
+                    }
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+// ---- Kernels -------------------------------------------------------------------------------------
+
+/// out[t][0..8) = rows 8g..8g+7 of W · x_t for NT tokens; `gw` points at the group's first block.
+typedef void (*ck_group_kernel)(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok,
+                                float *out /* [ntok][8] */);
+
+#if CK_HAVE_AVX2
+// KIND: 0 = Q4 (nibbles), 1 = Q5 (nibbles + masks), 2 = Q8 (bytes).
+static inline __attribute__((always_inline)) void group_impl(int64_t nb, const uint8_t *gw, const uint8_t *x,
+                                                             size_t xs, const int NT, const int KIND,
+                                                             float *out) {
+    const size_t gb = KIND == 0 ? 160 : KIND == 1 ? 192 : 288;
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    __m256 acc[4];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++, gw += gb) {
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)gw));
+        const __m256 c = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(gw + 16)));
+        __m256i u[8];
+        if (KIND == 2) {
+            for (int j = 0; j < 8; j++) u[j] = _mm256_loadu_si256((const __m256i *)(gw + 32 + 32 * j));
+        } else {
+            for (int j = 0; j < 4; j++) {
+                __m256i p = _mm256_loadu_si256((const __m256i *)(gw + 32 + 32 * j));
+                u[j] = _mm256_and_si256(p, m4);
+                u[j + 4] = _mm256_and_si256(_mm256_srli_epi16(p, 4), m4);
+            }
+            if (KIND == 1) {
+                for (int j = 0; j < 8; j++) {
+                    uint32_t h;
+                    memcpy(&h, gw + 160 + 4 * j, 4);
+                    u[j] = _mm256_or_si256(u[j], ck_bits_to_0x10(h));
+                }
+            }
+        }
+        for (int t = 0; t < NT; t++) {
+            const ck_block_q8x *xb = (const ck_block_q8x *)(x + (size_t)t * xs) + b;
+            int32_t xq[8];
+            memcpy(xq, xb->qs, 32);
+            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+            s0 = ck_dpbusd(s0, u[0], _mm256_set1_epi32(xq[0]));
+            s1 = ck_dpbusd(s1, u[1], _mm256_set1_epi32(xq[1]));
+            s0 = ck_dpbusd(s0, u[2], _mm256_set1_epi32(xq[2]));
+            s1 = ck_dpbusd(s1, u[3], _mm256_set1_epi32(xq[3]));
+            s0 = ck_dpbusd(s0, u[4], _mm256_set1_epi32(xq[4]));
+            s1 = ck_dpbusd(s1, u[5], _mm256_set1_epi32(xq[5]));
+            s0 = ck_dpbusd(s0, u[6], _mm256_set1_epi32(xq[6]));
+            s1 = ck_dpbusd(s1, u[7], _mm256_set1_epi32(xq[7]));
+            __m256 sum = _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1));
+            acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(sum, d), _mm256_set1_ps(xb->d), acc[t]);
+            acc[t] = _mm256_fmadd_ps(c, _mm256_set1_ps(xb->s), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) _mm256_storeu_ps(out + 8 * t, acc[t]);
+}
+
+#define CK_GROUP_KERNEL(NAME, KIND)                                                                   \
+    static void NAME(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out) { \
+        switch (ntok) {                                                                               \
+        case 1: group_impl(nb, gw, x, xs, 1, KIND, out); break;                                       \
+        case 2: group_impl(nb, gw, x, xs, 2, KIND, out); break;                                       \
+        case 3: group_impl(nb, gw, x, xs, 3, KIND, out); break;                                       \
+        default: group_impl(nb, gw, x, xs, 4, KIND, out); break;                                      \
+        }                                                                                             \
+    }
+CK_GROUP_KERNEL(group_q4, 0)
+CK_GROUP_KERNEL(group_q5, 1)
+CK_GROUP_KERNEL(group_q8, 2)
+
+#else
+// Portable fallback with the same arithmetic.
+static void group_generic(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out,
+                          int kind) {
+    const size_t gb = kind == 0 ? 160 : kind == 1 ? 192 : 288;
+    for (int t = 0; t < ntok; t++)
+        for (int r = 0; r < 8; r++) out[8 * t + r] = 0;
+    for (int64_t b = 0; b < nb; b++, gw += gb) {
+        for (int r = 0; r < 8; r++) {
+            ck_half hd, hc;
+            memcpy(&hd, gw + 2 * r, 2);
+            memcpy(&hc, gw + 16 + 2 * r, 2);
+            float d = ck_h2f(hd), c = ck_h2f(hc);
+            uint8_t u[32];
+            for (int k = 0; k < 32; k++) {
+                int j = k / 4, i = k % 4;
+                if (kind == 2) {
+                    u[k] = gw[32 + 32 * j + 4 * r + i];
+                } else {
+                    uint8_t p = gw[32 + 32 * (j & 3) + 4 * r + i];
+                    u[k] = j < 4 ? (p & 0xF) : (p >> 4);
+                    if (kind == 1) {
+                        uint32_t h;
+                        memcpy(&h, gw + 160 + 4 * j, 4);
+                        if (h >> (4 * r + i) & 1) u[k] |= 0x10;
+                    }
+                }
+            }
+            for (int t = 0; t < ntok; t++) {
+                const ck_block_q8x *xb = (const ck_block_q8x *)(x + (size_t)t * xs) + b;
+                int s = 0;
+                for (int k = 0; k < 32; k++) s += u[k] * xb->qs[k];
+                out[8 * t + r] += d * xb->d * (float)s + c * xb->s;
+            }
+        }
+    }
+}
+static void group_q4(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out) {
+    group_generic(nb, gw, x, xs, ntok, out, 0);
+}
+static void group_q5(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out) {
+    group_generic(nb, gw, x, xs, ntok, out, 1);
+}
+static void group_q8(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out) {
+    group_generic(nb, gw, x, xs, ntok, out, 2);
+}
+#endif
+
+static ck_group_kernel group_kernel_for(uint32_t type) {
+    switch (type) {
+    case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: return group_q4;
+    case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: return group_q5;
+    case CK_TYPE_Q8_0: return group_q8;
+    default: return 0;
+    }
+}
+
+// ---- Drivers -------------------------------------------------------------------------------------
+
+typedef struct {
+    ck_group_kernel kernel;
+    const uint8_t *packed;
+    size_t group_bytes;  // bytes of one 8-row group (all block columns)
+    int64_t rows, nb, groups, ntok;
+    const uint8_t *qx;
+    size_t qx_row_size;
+    float *y;
+    int64_t chunk;  // groups per work item
+    _Atomic int64_t next;
+} ck_packed_job;
+
+static void packed_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
+    ck_packed_job *job = ctx;
+    float out[4 * 8];
+    for (;;) {
+        int64_t g0 = atomic_fetch_add_explicit(&job->next, job->chunk, memory_order_relaxed);
+        if (g0 >= job->groups) break;
+        int64_t g1 = g0 + job->chunk < job->groups ? g0 + job->chunk : job->groups;
+        for (int64_t t0 = 0; t0 < job->ntok; t0 += 4) {
+            int nt = job->ntok - t0 < 4 ? (int)(job->ntok - t0) : 4;
+            const uint8_t *xt = job->qx + (size_t)t0 * job->qx_row_size;
+            for (int64_t g = g0; g < g1; g++) {
+                job->kernel(job->nb, job->packed + (size_t)g * job->group_bytes, xt, job->qx_row_size, nt, out);
+                int64_t r0 = g * CK_GROUP;
+                int nr = job->rows - r0 < CK_GROUP ? (int)(job->rows - r0) : CK_GROUP;
+                for (int t = 0; t < nt; t++) {
+                    float *yt = job->y + (size_t)(t0 + t) * (size_t)job->rows + r0;
+                    if (nr == CK_GROUP) memcpy(yt, out + 8 * t, 32); else memcpy(yt, out + 8 * t, (size_t)nr * 4);
+                }
+            }
+        }
+    }
+}
+
+void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int64_t columns, const void *q8_x,
+                           int64_t ntok, float *y) {
+    ck_group_kernel k = group_kernel_for(type);
+    if (!k || rows <= 0 || ntok <= 0) return;
+    const int64_t nb = columns / CK_QK;
+    const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
+    const int nth = ck_threads();
+    // Work items: ~8 per thread for load balance, at least 2 groups (16 rows) each.
+    int64_t chunk = groups / (8 * (int64_t)nth);
+    if (chunk < 2) chunk = 2;
+    ck_packed_job job = {
+        .kernel = k, .packed = packed, .group_bytes = (size_t)nb * group_block_bytes(type), .rows = rows,
+        .nb = nb, .groups = groups, .ntok = ntok, .qx = q8_x, .qx_row_size = ck_q8_row_size(type, columns),
+        .y = y, .chunk = chunk,
+    };
+    atomic_init(&job.next, 0);
+    if (rows * columns * ntok < 32768) packed_task(&job, 0, 1); else ck_parallel(packed_task, &job);
+}
+
+/// Per-caller scratch for quantized activations.
+static _Thread_local void *pscratch = NULL;
+static _Thread_local size_t pscratch_size = 0;
+
+typedef struct {
+    uint32_t type;
+    const float *x;
+    int64_t columns, ntok;
+    uint8_t *qx;
+    size_t qx_row_size;
+    _Atomic int64_t next;
+} ck_pquant_job;
+
+static void pquant_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
+    ck_pquant_job *job = ctx;
+    for (;;) {
+        int64_t t = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+        if (t >= job->ntok) break;
+        ck_quantize_row_q8(job->type, job->x + t * job->columns, job->qx + (size_t)t * job->qx_row_size, job->columns);
+    }
+}
+
+void ck_matmul_repacked(uint32_t type, const void *packed, int64_t rows, int64_t columns, const float *x,
+                        int64_t ntok, float *y) {
+    if (!group_kernel_for(type) || ntok <= 0) return;
+    size_t qrow = ck_q8_row_size(type, columns), need = qrow * (size_t)ntok;
+    if (need > pscratch_size) {
+        free(pscratch);
+        size_t sz = (need + 4095) & ~(size_t)4095;
+        pscratch = aligned_alloc(64, sz);
+        pscratch_size = pscratch ? sz : 0;
+        if (!pscratch) return;
+    }
+    ck_pquant_job q = {.type = type, .x = x, .columns = columns, .ntok = ntok, .qx = pscratch, .qx_row_size = qrow};
+    atomic_init(&q.next, 0);
+    if (ntok * columns < 65536) pquant_task(&q, 0, 1); else ck_parallel(pquant_task, &q);
+    ck_matmul_repacked_q8(type, packed, rows, columns, pscratch, ntok, y);
+}
