@@ -28,3 +28,6 @@ have Stemmer || $PIP PyStemmer
 
 # --- document extraction (benchmarks/documents) ---
 have lxml || $PIP lxml
+
+# --- tokenizer (benchmarks/tokenizer): Hugging Face tokenizers rebuilt from the GGUF vocabulary ---
+have tokenizers || $PIP tokenizers

@@ -37,6 +37,8 @@ public struct BPETokenizer: Tokenizer {
     let specials: [SpecialToken]
     /// Which first bytes start some special spelling (a quick filter before searching).
     let specialFirstBytes: [Bool]
+    /// Ids of recently merged words.
+    let wordCache = WordCache()
 
     struct SpecialToken: Sendable {
         let id: Int32
@@ -230,17 +232,27 @@ public struct BPETokenizer: Tokenizer {
         workspace.text.load(bytes, range: range)
         workspace.ends.removeAll(keepingCapacity: true)
         preTokenizer.split(workspace.text, ends: &workspace.ends)
-        var start = 0
-        for end in workspace.ends {
-            let lower = Int(workspace.text.byteOffsets[start])
-            let upper = Int(workspace.text.byteOffsets[end])
-            start = end
-            let word = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-            if ignoreMerges, let id = spellings.find(ByteLevelEncoding.encode(word)) {
-                output.append(id)
-                continue
+        wordCache.withLock { cache in
+            var start = 0
+            for end in workspace.ends {
+                let lower = Int(workspace.text.byteOffsets[start])
+                let upper = Int(workspace.text.byteOffsets[end])
+                start = end
+                let word = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+                if word.count == 1 {
+                    merges.encode(word: word, workspace: &workspace.merge, into: &output)
+                    continue
+                }
+                let hash = WordCache.Table.hash(word)
+                if cache.lookup(word, hash: hash, into: &output) { continue }
+                let first = output.count
+                if ignoreMerges, let id = spellings.find(ByteLevelEncoding.encode(word)) {
+                    output.append(id)
+                } else {
+                    merges.encode(word: word, workspace: &workspace.merge, into: &output)
+                }
+                cache.insert(word, hash: hash, ids: output[first...])
             }
-            merges.encode(word: word, workspace: &workspace.merge, into: &output)
         }
     }
 

@@ -35,8 +35,12 @@ struct TokenizeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the tokenizer's load time and speed on stderr.")
     var timing = false
 
+    @Option(name: .long, help: ArgumentHelp("With --timing: tokenize this many times, report the median.", valueName: "n"))
+    var `repeat` = 1
+
     func validate() throws {
         if (text == nil) == (file == nil) { throw ValidationError("give either TEXT or --file PATH") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
 
     func run() async throws {
@@ -52,14 +56,19 @@ struct TokenizeCommand: AsyncParsableCommand {
         let url = try ModelLocator.resolve(model)
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let tokenizer = try BPETokenizer(gguf: try GGUFFile(url: url))
-        let encodeStart = DispatchTime.now().uptimeNanoseconds
-        let ids = tokenizer.encode(input, parseSpecial: special, addSpecial: true)
-        let end = DispatchTime.now().uptimeNanoseconds
+        let loaded = DispatchTime.now().uptimeNanoseconds
+        var ids: [Int32] = []
+        var durations: [Double] = []
+        for _ in 0..<`repeat` {
+            let start = DispatchTime.now().uptimeNanoseconds
+            ids = tokenizer.encode(input, parseSpecial: special, addSpecial: true)
+            durations.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
         if timing {
-            let milliseconds = Double(end - encodeStart) / 1e6
+            let milliseconds = durations.sorted()[durations.count / 2]
             Terminal.error(String(
                 format: "load %.1f ms; %d bytes -> %d tokens in %.3f ms (%.1f KB/ms)",
-                Double(encodeStart - loadStart) / 1e6, input.utf8.count, ids.count, milliseconds,
+                Double(loaded - loadStart) / 1e6, input.utf8.count, ids.count, milliseconds,
                 Double(input.utf8.count) / 1024 / max(milliseconds, 1e-9)))
         }
         if json {
