@@ -31,7 +31,7 @@ enum HTMLExtractor {
         "nav", "navbar", "navigation", "menu", "mainmenu", "submenu", "menubar", "sidebar", "rightsidebar",
         "leftsidebar", "breadcrumb", "breadcrumbs", "footer", "site-footer", "site-header", "skip-link",
         "toc", "fancy_toc", "table-of-contents", "noindex", "cookie-banner", "searchmenu", "tagline", "logo",
-        "site-logo", "skip-link", "skiplink", "share", "social", "pagination", "pager", "advert", "ads",
+        "site-logo", "skiplink", "share", "social", "pagination", "pager", "advert", "ads",
     ]
     static let blocks: Set<String> = [
         "p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "address", "dl",
@@ -48,16 +48,20 @@ enum HTMLExtractor {
         var warnings: [String] = []
         // Decode ourselves (declared charset, else UTF-8 with Windows-1252 fallback) and hand
         // libxml2 UTF-8 with the in-document hint ignored, so both agree on the characters.
-        let declared = data.withUnsafeBytes { TextDecoding.declaredHTMLCharset($0.bindMemory(to: UInt8.self)) }
+        // A byte-order mark wins over the meta tag, and a meta "utf-16" on a page we are reading
+        // as bytes means UTF-8 (as browsers do).
+        let hasBOM = data.withUnsafeBytes { TextDecoding.byteOrderMark($0.bindMemory(to: UInt8.self)) != nil }
+        var declared = hasBOM ? nil : data.withUnsafeBytes { TextDecoding.declaredHTMLCharset($0.bindMemory(to: UInt8.self)) }
+        if let label = declared, label.hasPrefix("utf-16") || label.hasPrefix("utf16") { declared = "utf-8" }
         var charset = "utf-8"
         var utf8: Data
         var libxmlEncoding = "UTF-8"
-        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared),
-           !LibXML.supportsEncoding(declared) {
-            warnings.append("charset \(declared) is not supported; read as UTF-8")
+        var convertible = false
+        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared) {
+            convertible = LibXML.supportsEncoding(declared)
+            if !convertible { warnings.append("charset \(declared) is not supported; read as UTF-8") }
         }
-        if let declared, !TextDecoding.isUTF8(declared), !TextDecoding.isLatin1Family(declared),
-           LibXML.supportsEncoding(declared) {
+        if let declared, convertible {
             // Another charset (e.g. shift_jis, koi8-r): let libxml2's iconv convert it.
             utf8 = data
             libxmlEncoding = declared
