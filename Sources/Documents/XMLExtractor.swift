@@ -34,7 +34,7 @@ enum XMLExtractor {
         "emphasis", "hi", "b", "i", "em", "strong", "u", "code", "literal", "foreignphrase", "foreign",
         "link", "xref", "ulink", "olink", "ref", "ptr", "a", "span", "abbr", "acronym", "name", "persName",
         "placeName", "orgName", "geogName", "roleName", "forename", "surname", "date", "time", "term",
-        "gloss", "quote", "q", "citetitle", "title_inline", "filename", "command", "option", "replaceable",
+        "gloss", "quote", "q", "citetitle", "filename", "command", "option", "replaceable",
         "userinput", "computeroutput", "varname", "function", "parameter", "classname", "sup", "sub",
         "superscript", "subscript", "num", "measure", "rs", "mentioned", "soCalled", "firstterm",
         "glossterm", "trademark", "phrase", "productname", "orgname", "personname", "firstname",
@@ -55,8 +55,10 @@ enum XMLExtractor {
         var encoding: String? = nil
         let declared = data.withUnsafeBytes { TextDecoding.declaredXMLEncoding($0.bindMemory(to: UInt8.self)) }
         let hasBOM = data.withUnsafeBytes { TextDecoding.byteOrderMark($0.bindMemory(to: UInt8.self)) != nil }
-        if declared == nil && !hasBOM {
-            // No declaration: XML says UTF-8; be lenient with Latin-1 bytes like the other loaders.
+        if (declared == nil || TextDecoding.isUTF8(declared!)) && !hasBOM {
+            // UTF-8, declared or by default: be lenient with Latin-1 bytes like the other loaders
+            // (libxml2 would stop at the first invalid byte); the explicit encoding overrides the
+            // declaration.
             let (text, fallback) = TextDecoding.decode(data)
             if fallback > 0 {
                 warnings.append("\(fallback) bytes were not valid UTF-8 and were read as Windows-1252")

@@ -103,6 +103,23 @@ struct XMLExtractorTests {
         #expect(d.text == "Name | Year\nLumen 7 | 1936\n\na | b")
     }
 
+    @Test func latin1BytesInDeclaredUTF8AreRecovered() throws {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><doc><p>caf".utf8)
+        bytes += [0xE9]
+        bytes += Array(" noir</p><p>second</p></doc>".utf8)
+        let source = try DocumentLoader.load(data: Data(bytes), name: "l.xml")
+        #expect(source.documents.first?.text == "café noir\n\nsecond")
+        #expect(source.warnings.contains { $0.contains("Windows-1252") })
+    }
+
+    @Test func declaredLatin1IsConverted() throws {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><doc><p>gar".utf8)
+        bytes += [0xE7]
+        bytes += Array("on</p></doc>".utf8)
+        let source = try DocumentLoader.load(data: Data(bytes), name: "g.xml")
+        #expect(source.documents.first?.text == "garçon")
+    }
+
     @Test func externalEntitiesAreNotExpanded() throws {
         let xml = """
         <?xml version="1.0"?>
