@@ -1,5 +1,6 @@
 // Interleaved 8-row layout for the legacy 32-element types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0), built once
-// when a matrix is loaded, and its matrix kernels.
+// when a matrix is loaded, its matrix kernels, and the drivers shared with the K-quant layouts
+// (ck_repack_k.c).
 //
 // In the file layout every (row, block) dot needs its own horizontal reduction and scalar scale
 // work: ~16 instructions per 32 multiply-adds. Interleaving 8 rows so that one 32-bit lane of a
@@ -27,20 +28,29 @@
 
 #define CK_GROUP 8
 
+// K-quant layouts live in ck_repack_k.c.
+size_t ck_k_group_block_bytes(uint32_t type);
+int ck_repack_k(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst);
+void ck_group_q4_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
+void ck_group_q5_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
+void ck_group_q6_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
+
+/// Bytes of one group-block (8 rows × one block column) of the repacked layout; 0 if none.
 static size_t group_block_bytes(uint32_t type) {
     switch (type) {
     case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: return 160;
     case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: return 192;
     case CK_TYPE_Q8_0: return 288;
-    default: return 0;
+    default: return ck_k_group_block_bytes(type);
     }
 }
 
 size_t ck_repack_size(uint32_t type, int64_t rows, int64_t columns) {
     size_t gb = group_block_bytes(type);
-    if (!gb || columns % CK_QK != 0 || rows <= 0) return 0;
+    int64_t be = ck_block_elements(type);
+    if (!gb || be <= 0 || columns % be != 0 || rows <= 0) return 0;
     int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
-    return (size_t)groups * (size_t)(columns / CK_QK) * gb;
+    return (size_t)groups * (size_t)(columns / be) * gb;
 }
 
 static inline ck_half float_to_half(float f) {
@@ -95,6 +105,7 @@ static void block_to_u(uint32_t type, const uint8_t *blk, uint8_t u[32], ck_half
 int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst) {
     const size_t gb = group_block_bytes(type);
     if (!ck_repack_size(type, rows, columns)) return 0;
+    if (ck_act_kind(type) == CK_ACT_Q8K) return ck_repack_k(type, w, rows, columns, dst);
     const int64_t nb = columns / CK_QK;
     const size_t row_size = ck_row_size(type, columns), blk_size = ck_row_size(type, CK_QK);
     const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
@@ -262,6 +273,9 @@ static ck_group_kernel group_kernel_for(uint32_t type) {
     case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: return group_q4;
     case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: return group_q5;
     case CK_TYPE_Q8_0: return group_q8;
+    case CK_TYPE_Q4_K: return ck_group_q4_K;
+    case CK_TYPE_Q5_K: return ck_group_q5_K;
+    case CK_TYPE_Q6_K: return ck_group_q6_K;
     default: return 0;
     }
 }
@@ -308,7 +322,7 @@ void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int6
                            int64_t ntok, float *y) {
     ck_group_kernel k = group_kernel_for(type);
     if (!k || rows <= 0 || ntok <= 0) return;
-    const int64_t nb = columns / CK_QK;
+    const int64_t nb = columns / ck_block_elements(type);
     const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
     const int nth = ck_threads();
     // Work items: ~8 per thread for load balance, at least 2 groups (16 rows) each.

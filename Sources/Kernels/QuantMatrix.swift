@@ -32,8 +32,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// Wraps weights of `type` laid out as `rows` rows of `columns` elements.
     ///
-    /// Legacy block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) are repacked once here into an interleaved
-    /// 8-row copy that the fast kernels read (about the size of the original; the original bytes are
+    /// Quantized types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K) are repacked once here into
+    /// an interleaved 8-row copy that the fast kernels read (about the size of the original; the original bytes are
     /// then only read by `dequantizeRow`). Build matrices once at model load, not per product.
     ///
     /// - Parameter repack: set to false to keep computing on the file layout (slower; for tests and
@@ -106,7 +106,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     }
 }
 
-/// Owns the interleaved 8-row copy of a legacy-type matrix (see ck_repack.c).
+/// Owns the interleaved 8-row copy of a quantized matrix (see ck_repack.c, ck_repack_k.c).
 final class PackedWeights: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
 

@@ -47,7 +47,7 @@ struct QuantMatrixTests {
             setKernelThreads(threads)
             f.bytes.withUnsafeBytes { raw in
                 let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!, repack: repack)
-                if repack { #expect(m.isRepacked == [2, 3, 6, 7, 8].contains(type)) }
+                if repack { #expect(m.isRepacked == [2, 3, 6, 7, 8, 12, 13, 14].contains(type)) }
                 var yv = [Float](repeating: .nan, count: rows)
                 m.multiply(vector: x, into: &yv)
                 let ref0 = Self.reference(f, x[0..<columns])
@@ -77,9 +77,9 @@ struct QuantMatrixTests {
         setKernelThreads(2)
     }
 
-    @Test("repacked products equal the file-layout kernels", arguments: [UInt32(2), 3, 6, 7, 8])
+    @Test("repacked products equal the file-layout kernels", arguments: [UInt32(2), 3, 6, 7, 8, 12, 13, 14])
     func repackedMatchesFileLayout(type: UInt32) {
-        let columns = 896, rows = 77, n = 6
+        let columns = type >= 12 ? 1024 : 896, rows = 77, n = 6
         let f = Self.fixture(type: type, rows: rows, columns: columns, seed: 300 &+ UInt64(type))
         var rng = SplitMix64(seed: 17)
         let x = randomActivations(n * columns, rng: &rng)

@@ -72,10 +72,10 @@ void ck_matvec_q8(uint32_t type, const void *w, int64_t rows, int64_t columns, c
 void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x,
                int64_t ntok, float *y);
 
-// ---- Interleaved 8-row layout (legacy types) -------------------------------------------------
-// Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 matrices can be repacked once at load time into a layout where
-// 8 rows are interleaved per 32-element block column (see ck_repack.c); its kernels need no
-// horizontal reductions and are several times faster than the file layout.
+// ---- Interleaved 8-row layout -------------------------------------------------------------------
+// Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K and Q6_K matrices can be repacked once at load time into
+// a layout where 8 rows are interleaved per block column (see ck_repack.c, ck_repack_k.c); its
+// kernels need no horizontal reductions and are several times faster than the file layout.
 
 /// Bytes of the repacked form of a rows × columns matrix of `type`; 0 if the type has none.
 size_t ck_repack_size(uint32_t type, int64_t rows, int64_t columns);
