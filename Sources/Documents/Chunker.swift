@@ -99,7 +99,8 @@ public enum TokenEstimator {
 /// A window gathers sentences until the next would pass `targetTokens`; the next window starts
 /// with the last sentences of the previous one worth at most `overlapTokens` (dropped if they would
 /// push it past `maxTokens`). A chunk never crosses a section boundary; a section holding only its
-/// heading gives no chunk (the heading is in the next chunks' `headingPath`). Offsets are UTF-8 bytes.
+/// heading gives no chunk (the heading is in the next chunks' `headingPath`) unless the document
+/// has nothing else. Offsets are UTF-8 bytes.
 ///
 /// For example:
 /// ```swift
@@ -118,19 +119,28 @@ public struct Chunker: Sendable {
     public func chunks(of document: Document) -> [Chunk] {
         var text = document.text
         return text.withUTF8 { bytes -> [Chunk] in
-            var chunks: [Chunk] = []
-            for section in document.sections {
-                let range = max(0, section.range.lowerBound)..<min(bytes.count, section.range.upperBound)
-                guard !range.isEmpty else { continue }
-                if isHeadingOnly(bytes, range, section.headingPath) { continue }
-                for window in windows(bytes, range) {
-                    let slice = String(decoding: UnsafeBufferPointer(rebasing: bytes[window.range]), as: UTF8.self)
-                    chunks.append(Chunk(ordinal: chunks.count, text: slice, headingPath: section.headingPath,
-                                        start: window.range.lowerBound, end: window.range.upperBound, tokenEstimate: window.tokens))
-                }
+            var chunks = chunks(bytes, document.sections, skippingHeadingOnly: true)
+            if chunks.isEmpty {
+                // Nothing but headings (e.g. a page that is just a title): keep them after all.
+                chunks = self.chunks(bytes, document.sections, skippingHeadingOnly: false)
             }
             return chunks
         }
+    }
+
+    func chunks(_ bytes: UnsafeBufferPointer<UInt8>, _ sections: [Section], skippingHeadingOnly: Bool) -> [Chunk] {
+        var chunks: [Chunk] = []
+        for section in sections {
+            let range = max(0, section.range.lowerBound)..<min(bytes.count, section.range.upperBound)
+            guard !range.isEmpty else { continue }
+            if skippingHeadingOnly && isHeadingOnly(bytes, range, section.headingPath) { continue }
+            for window in windows(bytes, range) {
+                let slice = String(decoding: UnsafeBufferPointer(rebasing: bytes[window.range]), as: UTF8.self)
+                chunks.append(Chunk(ordinal: chunks.count, text: slice, headingPath: section.headingPath,
+                                    start: window.range.lowerBound, end: window.range.upperBound, tokenEstimate: window.tokens))
+            }
+        }
+        return chunks
     }
 
     /// Whether a section's text is just its own heading.

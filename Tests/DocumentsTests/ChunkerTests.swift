@@ -90,6 +90,11 @@ struct ChunkerTests {
         #expect(chunks.first?.headingPath == ["Top", "Sub"])
     }
 
+    @Test func documentOfHeadingsOnlyStillGivesChunks() throws {
+        let d = try single("<h1>Only a title</h1>", name: "t.html")
+        #expect(Chunker().chunks(of: d).map(\.text) == ["Only a title"])
+    }
+
     @Test func nonASCIIOffsetsAreBytes() throws {
         let d = try single("# Über\n\nÇa va? Très bien. 日本語の文です。", name: "u.md")
         let chunks = Chunker().chunks(of: d)
