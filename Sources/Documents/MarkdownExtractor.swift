@@ -19,9 +19,11 @@ enum MarkdownExtractor {
 
         // YAML front matter.
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---",
-           let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" || $0 == "..." }) {
+           let end = lines.dropFirst().prefix(200).firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" || $0 == "..." }),
+           lines[1..<end].contains(where: { $0.contains(":") }) {
             for line in lines[1..<end] where line.lowercased().hasPrefix("title:") {
-                title = line.dropFirst(6).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+                let value = line.dropFirst(6).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+                if !value.isEmpty { title = value }
             }
             lines.removeSubrange(0...end)
         }

@@ -47,6 +47,11 @@ struct MarkdownAndTextTests {
         #expect(texts[3].text == "Deeper\n\nsnake_case stays and 2*3 too. ref link")
     }
 
+    @Test func leadingRulesAreNotFrontMatter() throws {
+        let d = try single("---\nJust prose between rules\n---\nMore.", name: "r.md")
+        #expect(d.text.contains("Just prose between rules"))
+    }
+
     @Test func markdownCommentsAreDropped() throws {
         let d = try single("Before.\n\n<!-- a note\nover lines -->\nAfter <b>bold</b>.", name: "c.md")
         #expect(d.text == "Before.\n\nAfter bold.")
