@@ -74,12 +74,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = try ModelLocator.resolve(model)
-        let languageModel = try LlamaModel(url: url)
-        let tokenizer = try BPETokenizer(gguf: languageModel.file)
-        let generator = Generator(
-            session: languageModel.makeSession(contextLength: contextSize), tokenizer: tokenizer,
-            chatTemplate: ChatTemplate(gguf: languageModel.file))
+        let generator = try Generator(modelURL: try ModelLocator.resolve(model), contextLength: contextSize)
 
         let input: Prompt
         if chat || systemPrompt != nil {
