@@ -10,7 +10,7 @@ test -x .build/release/rag || { echo "build failed" >&2; exit 1; }
 RAG=.build/release/rag
 INDEX="${RAG_INDEX:-indexes/default}"
 # Default corpus: the SQLite documentation (Debian's sqlite3-doc) and the project's own corpora/.
-$RAG ingest /usr/share/doc/sqlite3 corpora --index "$INDEX"
+$RAG ingest /usr/share/doc/sqlite3 corpora/veldmoor --index "$INDEX"
 echo
 echo '$ rag search "how does the fts5 bm25 function rank results" --limit 5'
 $RAG search "how does the fts5 bm25 function rank results" --limit 5 --index "$INDEX"

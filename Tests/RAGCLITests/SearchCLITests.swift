@@ -20,7 +20,7 @@ struct SearchCLITests {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let index = dir.appendingPathComponent("index")
-        var ingest = ["ingest", CLIHarness.root.appendingPathComponent("corpora").path, "--index", index.path, "--json"]
+        var ingest = ["ingest", CLIHarness.root.appendingPathComponent("corpora/veldmoor").path, "--index", index.path, "--json"]
         if !withEmbeddings { ingest.append("--no-embeddings") }
         let report = try CLIHarness.run(ingest)
         #expect(report.status == 0, "\(report.stderr)")

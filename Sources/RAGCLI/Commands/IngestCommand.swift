@@ -16,7 +16,7 @@ struct IngestCommand: AsyncParsableCommand {
 
             Examples:
               rag ingest ~/docs
-              rag ingest /usr/share/doc/sqlite3 corpora --index indexes/default
+              rag ingest /usr/share/doc/sqlite3 corpora/veldmoor --index indexes/default
               rag ingest notes -g '*.md' -g '!drafts/*' --prune --json
             """
     )

@@ -47,7 +47,7 @@ struct SearchCommand: AsyncParsableCommand {
         }
         if results.isEmpty { Terminal.error("no results for \"\(query)\""); return }
         for (rank, r) in results.enumerated() {
-            let heading = r.heading.isEmpty ? "" : " › \(r.heading)"
+            let heading = r.heading.isEmpty || r.heading == r.title ? "" : " › \(r.heading)"
             print("\(rank + 1). \(r.title.isEmpty ? r.document : r.title)\(heading)  [\(String(format: "%.3f", r.score))]")
             print("   \(r.document)")
             print("   \(Snippet.make(r.text, query: query))")
@@ -66,7 +66,7 @@ enum Snippet {
         let lower = flat.lowercased()
         var startOffset = 0
         for w in words {
-            if let r = lower.range(of: w) { startOffset = max(0, lower.distance(from: lower.startIndex, to: r.lowerBound) - width / 4); break }
+            if let r = lower.range(of: String(w)) { startOffset = max(0, lower.distance(from: lower.startIndex, to: r.lowerBound) - width / 4); break }
         }
         let start = flat.index(flat.startIndex, offsetBy: min(startOffset, flat.count - 1))
         let end = flat.index(start, offsetBy: width, limitedBy: flat.endIndex) ?? flat.endIndex
