@@ -28,6 +28,8 @@ public struct BM25MemoryIndex: Sendable {
     let documents: [UInt32]
     /// Each posting's contribution to a document's score.
     let impacts: [Double]
+    /// Query word -> FTS5 tokens, filled on demand (tokenizing needs a database round trip).
+    let tokenCache = TokenCache()
 
     /// Number of indexed chunks.
     public var count: Int { chunkIDs.count }
@@ -108,5 +110,30 @@ public struct BM25MemoryIndex: Sendable {
             if best.count > limit { best.removeLast() }
         }
         return best
+    }
+}
+
+/// Query word -> FTS5 tokens, shared by the searches of one ``BM25MemoryIndex``.
+final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tokens: [String: [String]] = [:]
+    static let capacity = 100_000
+
+    /// Tokens of each word, asking `tokenize` only for the words not seen before.
+    func tokens(for words: [String], tokenize: ([String]) throws -> [[String]]) throws -> [[String]] {
+        lock.lock()
+        var result = words.map { tokens[$0] }
+        lock.unlock()
+        let missing = words.indices.filter { result[$0] == nil }
+        if missing.isEmpty { return result.map { $0! } }
+        let fresh = try tokenize(missing.map { words[$0] })
+        lock.lock()
+        if tokens.count > Self.capacity { tokens.removeAll(keepingCapacity: true) }
+        for (position, index) in missing.enumerated() {
+            result[index] = fresh[position]
+            tokens[words[index]] = fresh[position]
+        }
+        lock.unlock()
+        return result.map { $0 ?? [] }
     }
 }

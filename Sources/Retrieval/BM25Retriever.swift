@@ -48,7 +48,8 @@ public struct BM25Retriever: Retriever {
         let keywords = FTSQueryBuilder.keywords(in: query)
         if keywords.isEmpty { return [] }
         if let index = try memoryIndex() {
-            let ranked = index.search(tokens: try store.ftsTokens(keywords), limit: limit)
+            let tokens = try index.tokenCache.tokens(for: keywords) { try store.ftsTokens($0) }
+            let ranked = index.search(tokens: tokens, limit: limit)
             let records = try store.chunks(ids: ranked.map(\.chunkID))
             var byID: [Int64: ChunkRecord] = [:]
             for record in records { byID[record.id] = record }

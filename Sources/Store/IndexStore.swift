@@ -194,21 +194,19 @@ public final class IndexStore: Sendable {
         let byID: [Int64: ChunkRecord] = try run("reading chunks") {
             try writer.read { db in
                 var byID: [Int64: ChunkRecord] = [:]
-                let unique = Array(Set(ids))
-                for start in stride(from: 0, to: unique.count, by: 500) {
-                    let batch = Array(unique[start..<min(start + 500, unique.count)])
-                    let placeholders = databaseQuestionMarks(count: batch.count)
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT c.id, d.name, d.title, c.heading, c.text, c.start, c."end", c.ordinal, s.path
-                        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-                        WHERE c.id IN (\(placeholders))
-                        """, arguments: StatementArguments(batch))
-                    while let row = try rows.next() {
-                        let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
-                                                 text: row[4], start: row[5], end: row[6], ordinal: row[7],
-                                                 sourcePath: row[8])
-                        byID[record.id] = record
-                    }
+                // One cached statement for any number of ids: they travel as one JSON array.
+                let statement = try db.cachedStatement(sql: """
+                    SELECT c.id, d.name, d.title, c.heading, c.text, c.start, c."end", c.ordinal, s.path
+                    FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
+                    WHERE c.id IN (SELECT value FROM json_each(?))
+                    """)
+                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+                let rows = try Row.fetchCursor(statement, arguments: [list])
+                while let row = try rows.next() {
+                    let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
+                                             text: row[4], start: row[5], end: row[6], ordinal: row[7],
+                                             sourcePath: row[8])
+                    byID[record.id] = record
                 }
                 return byID
             }
@@ -255,7 +253,8 @@ public final class IndexStore: Sendable {
     public func generation() throws -> Int {
         try run("reading the index generation") {
             try writer.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'").flatMap { Int($0) } ?? 0
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'generation'"))
+                    .flatMap { Int($0) } ?? 0
             }
         }
     }
