@@ -31,3 +31,9 @@ have lxml || $PIP lxml
 
 # --- tokenizer (benchmarks/tokenizer): Hugging Face tokenizers rebuilt from the GGUF vocabulary ---
 have tokenizers || $PIP tokenizers
+
+# --- language model (benchmarks/llm): llama.cpp through llama-cpp-python, built from source (~10 min) ---
+if ! have llama_cpp; then
+  CMAKE_ARGS="${CMAKE_ARGS:-} -DGGML_NATIVE=ON" nice -n 10 $PIP "llama-cpp-python==0.3.36" \
+    || CMAKE_ARGS="${CMAKE_ARGS:-} -DGGML_NATIVE=ON" nice -n 10 $PIP llama-cpp-python
+fi
