@@ -19,7 +19,7 @@ struct GenerateCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The prompt text (with --chat: the user's message).")
+    @Argument(help: "The prompt text (with --chat: the user's message); - reads it from stdin.")
     var prompt: String
 
     @Flag(name: .long, help: "Wrap PROMPT in the model's chat template as a user turn (with its default system prompt).")
@@ -76,6 +76,10 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let generator = try Generator(modelURL: try ModelLocator.resolve(model), contextLength: contextSize)
 
+        var prompt = self.prompt
+        if prompt == "-" {
+            prompt = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
         let input: Prompt
         if chat || systemPrompt != nil {
             input = .chat((systemPrompt.map { [ChatMessage.system($0)] } ?? []) + [.user(prompt)])
