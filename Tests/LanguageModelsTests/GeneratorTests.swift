@@ -63,6 +63,7 @@ struct GeneratorTests {
         #expect(result.text == "bcd")
         #expect(result.stopReason == .maxTokens)
         #expect(session.appendedTokenCount == 1 + 2)  // prompt, then all but the last sampled token
+        #expect(result.decodeSteps == 2)
     }
 
     @Test func stopSequencesCutTheTextAndAreNeverStreamed() throws {

@@ -71,6 +71,9 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptSeconds: Double
     /// Seconds spent generating, from the first sampled token to the end.
     public var generationSeconds: Double
+    /// Forward passes run while generating (one per generated token but the last: the first token
+    /// comes from the prompt's logits).
+    public var decodeSteps: Int
 
     /// Prompt tokens computed per second (reused ones not counted).
     public var promptTokensPerSecond: Double {
@@ -78,9 +81,10 @@ public struct GenerationResult: Sendable, Equatable {
         return promptSeconds > 0 ? Double(computed) / promptSeconds : 0
     }
 
-    /// Generated tokens per second.
+    /// Decoding speed in tokens per second: forward passes per second while generating, as
+    /// llama.cpp reports its "eval" rate (0 when a single token was generated).
     public var tokensPerSecond: Double {
-        generationSeconds > 0 ? Double(tokenIDs.count) / generationSeconds : 0
+        generationSeconds > 0 ? Double(decodeSteps) / generationSeconds : 0
     }
 }
 

@@ -129,6 +129,7 @@ public final class Generator: @unchecked Sendable {
         var generated: [Int32] = []
         var reason = StopReason.maxTokens
         var step = 0
+        var decodeSteps = 0
         while step < parameters.maxTokens {
             guard logits.count == vocabularySize else {
                 throw GenerationError.logitsSizeMismatch(expected: vocabularySize, found: logits.count)
@@ -156,6 +157,7 @@ public final class Generator: @unchecked Sendable {
                 break
             }
             logits = try session.append([token])
+            decodeSteps += 1
         }
         if reason != .stopSequence {
             let tail = stops.finish(detokenizer.finish())
@@ -166,7 +168,8 @@ public final class Generator: @unchecked Sendable {
         let generationSeconds = Double(DispatchTime.now().uptimeNanoseconds - generationStart) / 1e9
         return GenerationResult(
             text: stops.text, tokenIDs: generated, promptTokenIDs: prompt, reusedPromptTokens: reused,
-            stopReason: reason, promptSeconds: promptSeconds, generationSeconds: generationSeconds)
+            stopReason: reason, promptSeconds: promptSeconds, generationSeconds: generationSeconds,
+            decodeSteps: decodeSteps)
     }
 }
 
