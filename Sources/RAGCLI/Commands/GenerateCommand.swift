@@ -8,8 +8,8 @@ struct GenerateCommand: AsyncParsableCommand {
         commandName: "generate",
         abstract: "Continue a prompt (or answer a chat message) with the local language model.",
         discussion: """
-            Text streams to stdout as it is generated; speeds go to stderr. Greedy by default
-            (--temp 0); generation stops at the model's end-of-turn token or after -n tokens.
+            Text streams to stdout as it is generated; speeds go to stderr. Greedy by default \
+            (--temp 0); generation stops at the model's end-of-turn token or after -n tokens. \
             Control-token spellings in PROMPT stay text unless --special is given.
 
             Examples:

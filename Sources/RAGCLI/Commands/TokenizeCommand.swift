@@ -8,8 +8,8 @@ struct TokenizeCommand: AsyncParsableCommand {
         commandName: "tokenize",
         abstract: "Show the token ids a model's tokenizer gives for some text.",
         discussion: """
-            Text is tokenized as plain text: control-token spellings such as <|im_end|> stay text
-            unless --special is given. BOS is added when the model's metadata asks for it.
+            Text is tokenized as plain text: control-token spellings such as <|im_end|> stay \
+            text unless --special is given. BOS is added when the model's metadata asks for it.
 
             Examples:
               rag tokenize "Hello, world!"
