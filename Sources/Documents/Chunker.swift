@@ -60,6 +60,7 @@ extension Chunk {
 /// the SQLite docs (mean error ~8% per passage, slightly over-counting): a run of letters of length L
 /// counts `1 + max(0, L - 7) / 2`, a run of digits `ceil(L / 4)`, every other visible ASCII byte 1.
 public enum TokenEstimator {
+    /// The estimated word-piece count of `text` (no [CLS]/[SEP]).
     public static func count(_ text: String) -> Int {
         var copy = text
         return copy.withUTF8 { count($0, 0..<$0.count) }

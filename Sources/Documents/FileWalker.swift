@@ -2,8 +2,11 @@ import Foundation
 
 /// A file found by ``FileWalker``.
 public struct SourceFile: Sendable, Hashable {
+    /// The file (for a symbolic link, the link's own path).
     public var url: URL
+    /// Size in bytes (of the link's target).
     public var size: Int
+    /// Last modification time (of the link's target).
     public var modificationDate: Date
 
     public init(url: URL, size: Int, modificationDate: Date) {

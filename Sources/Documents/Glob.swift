@@ -2,12 +2,17 @@
 /// number of components, `[abc]`/`[a-z]`/`[!a]` are classes, `{a,b}` alternatives. A pattern
 /// without `/` matches the file name alone; one with `/` matches the path relative to the walked
 /// root. A leading `!` makes it an exclusion.
+///
+/// For example, `Glob("docs/**/*.md")` matches `docs/a/b.md`; `Glob("!*.gz").isExclusion` is true.
 public struct Glob: Sendable, Hashable {
+    /// The pattern as given, including any leading `!`.
     public let pattern: String
+    /// Whether the pattern starts with `!` (an exclusion).
     public let isExclusion: Bool
     let alternatives: [[UInt8]]
     let matchesPath: Bool
 
+    /// Parses a pattern; every string is a valid pattern (an unclosed `[` matches itself).
     public init(_ pattern: String) {
         self.pattern = pattern
         var p = Substring(pattern)
