@@ -62,8 +62,10 @@ final class WordCache: @unchecked Sendable {
             }
         }
 
-        /// Stores the ids of a word (not already cached).
+        /// Stores the ids of a word (not already cached); does nothing once the table is 3/4 full
+        /// (one huge text can bring more new words than the table has slots).
         mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, ids newIDs: ArraySlice<Int32>) {
+            guard entries.count < slots.count / 4 * 3, word.count <= 256 else { return }
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index] >= 0 { index = (index + 1) & mask }
             slots[index] = Int32(entries.count)
