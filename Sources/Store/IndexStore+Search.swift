@@ -21,7 +21,7 @@ extension IndexStore {
         return try run("searching for \(matchExpression)") {
             try writer.read { db in
                 // Rank inside FTS5 first (a subquery keeps the join from driving the scan), then join.
-                let rows = try Row.fetchCursor(db, sql: """
+                let statement = try db.cachedStatement(sql: """
                     WITH hits AS (
                         SELECT rowid AS id, bm25(chunks_fts, \(weights.title), \(weights.heading), \(weights.text)) AS rank
                         FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?
@@ -30,7 +30,8 @@ extension IndexStore {
                     FROM hits JOIN chunks c ON c.id = hits.id JOIN documents d ON d.id = c.document_id
                     JOIN sources s ON s.id = d.source_id
                     ORDER BY hits.rank, c.id
-                    """, arguments: [matchExpression, limit])
+                    """)
+                let rows = try Row.fetchCursor(statement, arguments: [matchExpression, limit])
                 var result: [(chunk: ChunkRecord, score: Double)] = []
                 while let row = try rows.next() {
                     let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
