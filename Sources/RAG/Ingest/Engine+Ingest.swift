@@ -89,9 +89,13 @@ extension Engine {
             report.warnings.append(contentsOf: loaded.warnings.map { "\(path): \($0)" })
             var documents: [DocumentInput] = []
             documents.reserveCapacity(loaded.documents.count)
+            var embeddingTexts: [[String]] = []
             var chunkCount = 0
             for document in loaded.documents {
-                let chunks = chunker.chunks(of: document).map {
+                let pieces = chunker.chunks(of: document)
+                // Embedded with title and heading path: they give a passage its topic.
+                embeddingTexts.append(pieces.map { $0.contextualized(title: document.title) })
+                let chunks = pieces.map {
                     ChunkInput(ordinal: $0.ordinal, text: $0.text, heading: $0.headingPath.joined(separator: " > "),
                                start: $0.start, end: $0.end, vector: nil)
                 }
@@ -104,7 +108,7 @@ extension Engine {
                 continue
             }
             if let embedder {
-                try embed(&documents, with: embedder, report: &report) { done in
+                try embed(&documents, texts: embeddingTexts, with: embedder, report: &report) { done in
                     state.chunksEmbedded += done
                     state.elapsed = elapsed()
                     progress?(state)
@@ -140,17 +144,8 @@ extension Engine {
         return report
     }
 
-    /// The text a chunk is embedded as: its title and heading path, then its text.
-    static func embeddingText(title: String, heading: String, text: String) -> String {
-        var parts: [String] = []
-        if !title.isEmpty { parts.append(title) }
-        if !heading.isEmpty && heading != title { parts.append(heading) }
-        parts.append(text)
-        return parts.joined(separator: "\n")
-    }
-
     /// Fills in chunk vectors: reuses the stored vector of an identical chunk text, embeds the rest.
-    private func embed(_ documents: inout [DocumentInput], with embedder: any Embedder,
+    private func embed(_ documents: inout [DocumentInput], texts embeddingTexts: [[String]], with embedder: any Embedder,
                        report: inout IngestReport, progress: (Int) -> Void) throws {
         let texts = documents.flatMap { $0.chunks.map(\.text) }
         let reusable = try store.existingVectors(forTexts: texts)
@@ -169,11 +164,7 @@ extension Engine {
         var start = 0
         while start < pending.count {
             let part = pending[start..<min(start + slice, pending.count)]
-            // The title and heading give a passage its topic ("Paris" for a chunk that says "the city").
-            let vectors = try embedder.embed(part.map { slot -> String in
-                let chunk = documents[slot.d].chunks[slot.c]
-                return Self.embeddingText(title: documents[slot.d].title, heading: chunk.heading, text: chunk.text)
-            })
+            let vectors = try embedder.embed(part.map { embeddingTexts[$0.d][$0.c] })
             for (slot, v) in zip(part, vectors) { documents[slot.d].chunks[slot.c].vector = v }
             report.chunksEmbedded += part.count
             progress(part.count)
