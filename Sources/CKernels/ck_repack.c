@@ -30,7 +30,8 @@
 
 // K-quant layouts live in ck_repack_k.c.
 size_t ck_k_group_block_bytes(uint32_t type);
-int ck_repack_k(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst);
+void ck_repack_k_groups(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst, int64_t g0,
+                        int64_t g1);
 void ck_group_q4_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
 void ck_group_q5_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
 void ck_group_q6_K(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok, float *out);
@@ -102,15 +103,14 @@ static void block_to_u(uint32_t type, const uint8_t *blk, uint8_t u[32], ck_half
     }
 }
 
-int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst) {
+/// Repacks groups [g0, g1) of a legacy-type matrix.
+static void repack_legacy_groups(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst,
+                                 int64_t g0, int64_t g1) {
     const size_t gb = group_block_bytes(type);
-    if (!ck_repack_size(type, rows, columns)) return 0;
-    if (ck_act_kind(type) == CK_ACT_Q8K) return ck_repack_k(type, w, rows, columns, dst);
     const int64_t nb = columns / CK_QK;
     const size_t row_size = ck_row_size(type, columns), blk_size = ck_row_size(type, CK_QK);
-    const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
-    uint8_t *out = dst;
-    for (int64_t g = 0; g < groups; g++) {
+    uint8_t *out = (uint8_t *)dst + (size_t)g0 * (size_t)nb * gb;
+    for (int64_t g = g0; g < g1; g++) {
         for (int64_t b = 0; b < nb; b++, out += gb) {
             memset(out, 0, gb);
             uint8_t u[CK_GROUP][32];
@@ -148,6 +148,38 @@ int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void 
             }
         }
     }
+}
+
+typedef struct {
+    uint32_t type;
+    const void *w;
+    int64_t rows, columns, groups;
+    void *dst;
+    _Atomic int64_t next;
+} ck_repack_job;
+
+static void repack_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
+    ck_repack_job *job = ctx;
+    const int64_t chunk = 16;
+    for (;;) {
+        int64_t g0 = atomic_fetch_add_explicit(&job->next, chunk, memory_order_relaxed);
+        if (g0 >= job->groups) break;
+        int64_t g1 = g0 + chunk < job->groups ? g0 + chunk : job->groups;
+        if (ck_act_kind(job->type) == CK_ACT_Q8K) {
+            ck_repack_k_groups(job->type, job->w, job->rows, job->columns, job->dst, g0, g1);
+        } else {
+            repack_legacy_groups(job->type, job->w, job->rows, job->columns, job->dst, g0, g1);
+        }
+    }
+}
+
+int ck_repack(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst) {
+    if (!ck_repack_size(type, rows, columns)) return 0;
+    ck_repack_job job = {.type = type, .w = w, .rows = rows, .columns = columns,
+                         .groups = (rows + CK_GROUP - 1) / CK_GROUP, .dst = dst};
+    atomic_init(&job.next, 0);
+    if (job.groups <= 16) repack_task(&job, 0, 1); else ck_parallel(repack_task, &job);
     return 1;
 }
 

@@ -63,15 +63,15 @@ static void k_block_to_u(uint32_t type, const uint8_t *blk, uint8_t u[256]) {
     }
 }
 
-int ck_repack_k(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst) {
+/// Repacks groups [g0, g1) of a K-quant matrix.
+void ck_repack_k_groups(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst, int64_t g0,
+                        int64_t g1) {
     const size_t gb = ck_k_group_block_bytes(type);
-    if (!gb || columns % CK_QKK != 0 || rows <= 0) return 0;
     const int64_t nb = columns / CK_QKK;
     const size_t row_size = ck_row_size(type, columns), blk_size = ck_row_size(type, CK_QKK);
-    const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
-    uint8_t *out = dst;
+    uint8_t *out = (uint8_t *)dst + (size_t)g0 * (size_t)nb * gb;
     static const uint8_t zero_block[210] = {0};
-    for (int64_t g = 0; g < groups; g++) {
+    for (int64_t g = g0; g < g1; g++) {
         for (int64_t b = 0; b < nb; b++, out += gb) {
             memset(out, 0, gb);
             uint8_t u[CK_GROUP][256];
@@ -123,7 +123,6 @@ int ck_repack_k(uint32_t type, const void *w, int64_t rows, int64_t columns, voi
             }
         }
     }
-    return 1;
 }
 
 #if CK_HAVE_AVX2

@@ -99,11 +99,12 @@ func readBandwidth(threads: Int) -> Double {
     return Double(count * 4) / median(samples) / 1e9
 }
 
-struct Result { let decodeSeconds: Double; let batchSeconds: Double }
+struct Result { let decodeSeconds: Double; let batchSeconds: Double; let repackSeconds: Double }
 
 @MainActor func measure(_ shape: Shape, threads: Int, batch: Int) -> Result {
     let w = Weights(type: shape.type, rows: shape.rows, columns: shape.columns, seed: UInt64(shape.rows * 31 + shape.columns))
-    let m = QuantizedMatrix(type: shape.type, rows: shape.rows, columns: shape.columns, data: w.pointer)
+    var m: QuantizedMatrix! = nil
+    let repackSeconds = time { m = QuantizedMatrix(type: shape.type, rows: shape.rows, columns: shape.columns, data: w.pointer) }
     let x = (0..<(shape.columns * batch)).map { Float(($0 * 7919) % 1000) / 500 - 1 }
     var y = [Float](repeating: 0, count: shape.rows * batch)
     setKernelThreads(threads)
@@ -114,7 +115,7 @@ struct Result { let decodeSeconds: Double; let batchSeconds: Double }
     var bat: [Double] = []
     m.multiply(batch: x, count: batch, into: &y)
     for _ in 0..<max(3, reps / 5) { bat.append(time { m.multiply(batch: x, count: batch, into: &y) }) }
-    return Result(decodeSeconds: median(dec), batchSeconds: median(bat))
+    return Result(decodeSeconds: median(dec), batchSeconds: median(bat), repackSeconds: repackSeconds)
 }
 
 func fmt(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
@@ -150,7 +151,7 @@ for t in threadCounts {
     peer[t] = readBandwidth(threads: t)
     print("peer  memory read floor, \(t) thread(s): \(fmt(peer[t]!)) GB/s")
 }
-print("shape                  type   rows×cols      thr  matvec µs   GB/s  ratio-to-floor  batch ms  GFLOP/s")
+print("shape                  type   rows×cols      thr  matvec µs   GB/s  ratio-to-floor  batch ms  GFLOP/s  load ms")
 var results: [String: [Int: Result]] = [:]
 for shape in smol + qwen + extra {
     for t in threadCounts {
@@ -162,7 +163,7 @@ for shape in smol + qwen + extra {
         let name = shape.name.padding(toLength: 22, withPad: " ", startingAt: 0)
         let ty = (typeNames[shape.type] ?? "?").padding(toLength: 6, withPad: " ", startingAt: 0)
         let dims = "\(shape.rows)×\(shape.columns)".padding(toLength: 14, withPad: " ", startingAt: 0)
-        print("\(name) \(ty) \(dims) \(t)    \(fmt(r.decodeSeconds * 1e6).padding(toLength: 9, withPad: " ", startingAt: 0))  \(fmt(gbs).padding(toLength: 5, withPad: " ", startingAt: 0))  \(fmt(gbs / peer[t]!, 2).padding(toLength: 14, withPad: " ", startingAt: 0))  \(fmt(r.batchSeconds * 1e3, 2).padding(toLength: 8, withPad: " ", startingAt: 0))  \(fmt(flops))")
+        print("\(name) \(ty) \(dims) \(t)    \(fmt(r.decodeSeconds * 1e6).padding(toLength: 9, withPad: " ", startingAt: 0))  \(fmt(gbs).padding(toLength: 5, withPad: " ", startingAt: 0))  \(fmt(gbs / peer[t]!, 2).padding(toLength: 14, withPad: " ", startingAt: 0))  \(fmt(r.batchSeconds * 1e3, 2).padding(toLength: 8, withPad: " ", startingAt: 0))  \(fmt(flops).padding(toLength: 7, withPad: " ", startingAt: 0))  \(fmt(r.repackSeconds * 1e3, 1))")
     }
 }
 
