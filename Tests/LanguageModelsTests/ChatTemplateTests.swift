@@ -71,6 +71,16 @@ struct ChatTemplateTests {
             .special("<start_of_turn>"), .text("user\nS\n\nQ"), .special("<end_of_turn>"), .text("\n"),
             .special("<start_of_turn>"), .text("model\n"),
         ])
+        let mistral = ChatTemplate(template: "{{ bos_token }}{% for m in messages %}{{ '[INST] ' + m['content'] + ' [/INST]' }}")
+        #expect(mistral.family == .mistral)
+        #expect(mistral.render([.system("S"), .user("Q"), .assistant("A"), .user("R")]) == [
+            .marker("[INST]"), .text(" S\n\nQ "), .marker("[/INST]"), .text(" A"), .marker("</s>"),
+            .marker("[INST]"), .text(" R "), .marker("[/INST]"),
+        ])
+        let llama2 = ChatTemplate(template: "[INST] <<SYS>>\n")
+        #expect(llama2.render([.system("S"), .user("Q")]) == [
+            .marker("[INST]"), .text(" <<SYS>>\nS\n<</SYS>>\n\nQ "), .marker("[/INST]"),
+        ])
         let fallback = ChatTemplate(template: nil)
         #expect(fallback.family == .chatML && fallback.defaultSystemPrompt == nil)
         #expect(fallback.render(user: "Q", system: "S") == [

@@ -17,7 +17,7 @@ extension Generator {
 
     /// A generator over a new session of an already loaded model (one model can serve several).
     public convenience init(model: LlamaModel, contextLength: Int? = nil) throws {
-        let tokenizer = try BPETokenizer(gguf: model.file)
+        let tokenizer = try makeTokenizer(gguf: model.file)
         self.init(
             session: model.makeSession(contextLength: contextLength), tokenizer: tokenizer,
             chatTemplate: ChatTemplate(gguf: model.file))

@@ -33,18 +33,10 @@ public struct BPETokenizer: Tokenizer {
     let merges: BPEMerges
     /// Whether a word that is itself a vocabulary entry skips the merges (Llama 3's `ignore_merges`).
     let ignoreMerges: Bool
-    /// Specials cut out of text before pre-tokenization, longest spelling first.
-    let specials: [SpecialToken]
-    /// Which first bytes start some special spelling (a quick filter before searching).
-    let specialFirstBytes: [Bool]
+    /// Cuts special tokens out of text before pre-tokenization.
+    let splitter: SpecialTokenSplitter
     /// Ids of recently merged words.
     let wordCache = WordCache()
-
-    struct SpecialToken: Sendable {
-        let id: Int32
-        let bytes: [UInt8]
-        let isControl: Bool
-    }
 
     public var vocabularySize: Int { tokens.count }
 
@@ -83,27 +75,10 @@ public struct BPETokenizer: Tokenizer {
         self.ignoreMerges = ignoreMerges ?? (preTokenizer == .llama3)
         self.merges = try BPEMerges(merges: merges, spellings: spellings, vocabularySize: tokens.count)
 
-        var specials: [SpecialToken] = []
-        var firstBytes = [Bool](repeating: false, count: 256)
-        for (id, type) in types.enumerated() where type == .control || type == .userDefined || type == .unknown {
-            let bytes = Array(tokens[id].utf8)
-            guard !bytes.isEmpty else { continue }
-            specials.append(SpecialToken(id: Int32(id), bytes: bytes, isControl: type != .userDefined))
-            firstBytes[Int(bytes[0])] = true
-        }
-        specials.sort { $0.bytes.count != $1.bytes.count ? $0.bytes.count > $1.bytes.count : $0.id < $1.id }
-        self.specials = specials
-        self.specialFirstBytes = firstBytes
+        self.splitter = SpecialTokenSplitter(tokens: tokens, types: types)
 
-        var endIDs = Set([eosTokenID].compactMap { $0 } + endOfTurnTokenIDs)
-        let endSpellings: Set<String> = [
-            "<|eot_id|>", "<|eom_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
-            "<|end_of_text|>", "<EOT>", "<|return|>", "<|call|>",
-        ]
-        for (id, type) in types.enumerated() where type == .control && endSpellings.contains(tokens[id]) {
-            endIDs.insert(Int32(id))
-        }
-        self.endOfGenerationIDs = endIDs
+        self.endOfGenerationIDs = endOfGenerationTokens(
+            tokens: tokens, types: types, eos: eosTokenID, extra: endOfTurnTokenIDs)
     }
 
     // MARK: Encoding
@@ -143,6 +118,13 @@ public struct BPETokenizer: Tokenizer {
                 guard let id = specialTokenID(spelling) else { throw TokenizerError.unknownSpecialToken(spelling) }
                 flush()
                 output.append(id)
+            case .marker(let spelling):
+                if let id = specialTokenID(spelling), tokenTypes[Int(id)] != .normal {
+                    flush()
+                    output.append(id)
+                } else {
+                    pending += spelling
+                }
             }
         }
         flush()
@@ -156,20 +138,15 @@ public struct BPETokenizer: Tokenizer {
     struct Workspace {
         var text = ScalarText()
         var ends: [Int] = []
-        var fragments: [Fragment] = []
-        var scratch: [Fragment] = []
+        var fragments: [SpecialTokenSplitter.Fragment] = []
+        var scratch: [SpecialTokenSplitter.Fragment] = []
         var merge = BPEMerges.Workspace()
-    }
-
-    enum Fragment {
-        case text(Range<Int>)
-        case token(Int32)
     }
 
     private func encodeFragments(
         _ bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, workspace: inout Workspace, into output: inout [Int32]
     ) {
-        partition(bytes, parseSpecial: parseSpecial, workspace: &workspace)
+        splitter.split(bytes, parseSpecial: parseSpecial, into: &workspace.fragments, scratch: &workspace.scratch)
         let fragments = workspace.fragments
         for fragment in fragments {
             switch fragment {
@@ -177,53 +154,6 @@ public struct BPETokenizer: Tokenizer {
             case .text(let range): encodePlain(bytes, range: range, workspace: &workspace, into: &output)
             }
         }
-    }
-
-    /// Cuts special-token spellings out of `bytes` into `workspace.fragments`, the way llama.cpp
-    /// does: each special in turn, longest first, splits every remaining text fragment.
-    private func partition(_ bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, workspace: inout Workspace) {
-        workspace.fragments.removeAll(keepingCapacity: true)
-        guard !bytes.isEmpty else { return }
-        workspace.fragments.append(.text(0..<bytes.count))
-        guard !specials.isEmpty else { return }
-        var present = [Bool](repeating: false, count: 256)
-        var any = false
-        for byte in bytes where specialFirstBytes[Int(byte)] {
-            present[Int(byte)] = true
-            any = true
-        }
-        guard any else { return }
-        for special in specials where (parseSpecial || !special.isControl) && present[Int(special.bytes[0])] {
-            workspace.scratch.removeAll(keepingCapacity: true)
-            for fragment in workspace.fragments {
-                guard case .text(let range) = fragment else {
-                    workspace.scratch.append(fragment)
-                    continue
-                }
-                var start = range.lowerBound
-                var index = range.lowerBound
-                let pattern = special.bytes
-                let last = range.upperBound - pattern.count
-                while index <= last {
-                    if bytes[index] == pattern[0] && Self.matches(bytes, at: index, pattern) {
-                        if start < index { workspace.scratch.append(.text(start..<index)) }
-                        workspace.scratch.append(.token(special.id))
-                        index += pattern.count
-                        start = index
-                    } else {
-                        index += 1
-                    }
-                }
-                if start < range.upperBound { workspace.scratch.append(.text(start..<range.upperBound)) }
-            }
-            swap(&workspace.fragments, &workspace.scratch)
-        }
-    }
-
-    @inline(__always)
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ pattern: [UInt8]) -> Bool {
-        for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] { return false }
-        return true
     }
 
     private func encodePlain(

@@ -40,6 +40,9 @@ public struct ChatTemplate: Sendable, Equatable {
         case llama3
         /// `<start_of_turn>user\n…<end_of_turn>\n` (Gemma; the system prompt joins the first user turn).
         case gemma
+        /// `[INST] … [/INST]` (Mistral, Llama 2; a system prompt joins the first user turn, inside
+        /// `<<SYS>>` for Llama 2).
+        case mistral
     }
 
     public let family: Family
@@ -47,18 +50,26 @@ public struct ChatTemplate: Sendable, Equatable {
     public let defaultSystemPrompt: String?
     /// Llama 3.1+ templates open the system turn with a knowledge-cutoff preamble.
     let llamaDatePreamble: Bool
+    /// Llama 2 templates wrap the system prompt in `<<SYS>>`.
+    let llama2System: Bool
 
     public init(family: Family, defaultSystemPrompt: String? = nil) {
         self.family = family
         self.defaultSystemPrompt = defaultSystemPrompt
         self.llamaDatePreamble = false
+        self.llama2System = false
     }
 
     /// Recognises the family from a Jinja chat template; nil or unknown text gives ChatML with no
     /// default system prompt (as llama.cpp falls back to ChatML).
     public init(template: String?) {
         let text = template ?? ""
-        if text.contains("<|start_header_id|>") {
+        llama2System = text.contains("<<SYS>>")
+        if text.contains("[INST]") && !text.contains("<|im_start|>") {
+            family = .mistral
+            defaultSystemPrompt = nil
+            llamaDatePreamble = false
+        } else if text.contains("<|start_header_id|>") {
             family = .llama3
             defaultSystemPrompt = nil
             llamaDatePreamble = text.contains("Cutting Knowledge Date")
@@ -118,6 +129,22 @@ public struct ChatTemplate: Sendable, Equatable {
                 out += [.special("<start_of_turn>"), .text(role + "\n" + content), .special("<end_of_turn>"), .text("\n")]
             }
             if addGenerationPrompt { out += [.special("<start_of_turn>"), .text("model\n")] }
+        case .mistral:
+            var system: String?
+            if messages.first?.role == .system { system = messages.removeFirst().content }
+            var firstUser = true
+            for message in messages {
+                if message.role == .assistant {
+                    out += [.text(" " + Self.trimmed(message.content)), .marker("</s>")]
+                    continue
+                }
+                var content = Self.trimmed(message.content)
+                if firstUser, let system {
+                    content = llama2System ? "<<SYS>>\n\(system)\n<</SYS>>\n\n" + content : system + "\n\n" + content
+                }
+                firstUser = false
+                out += [.marker("[INST]"), .text(" " + content + " "), .marker("[/INST]")]
+            }
         }
         return out
     }

@@ -46,4 +46,21 @@ public enum PromptSegment: Sendable, Equatable {
     case text(String)
     /// A special token given by its spelling (e.g. `"<|im_start|>"`), which must be in the vocabulary.
     case special(String)
+    /// A format marker (e.g. Mistral's `[INST]`): its special token when the vocabulary has one,
+    /// else plain text.
+    case marker(String)
+}
+
+/// EOS, the given end-of-turn ids, and the control tokens spelled like the usual end-of-text /
+/// end-of-turn markers.
+func endOfGenerationTokens(tokens: [String], types: [TokenType], eos: Int32?, extra: [Int32]) -> Set<Int32> {
+    var ids = Set([eos].compactMap { $0 } + extra)
+    let spellings: Set<String> = [
+        "<|eot_id|>", "<|eom_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+        "<|end_of_text|>", "<EOT>", "<|return|>", "<|call|>",
+    ]
+    for (id, type) in types.enumerated() where type == .control && spellings.contains(tokens[id]) {
+        ids.insert(Int32(id))
+    }
+    return ids
 }

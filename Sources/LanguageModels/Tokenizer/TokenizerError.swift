@@ -20,7 +20,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable, Equatable 
         case .missingMetadata(let key):
             return "the model file has no tokenizer metadata '\(key)'; it needs a GGUF converted with its tokenizer"
         case .unsupportedModel(let name):
-            return "tokenizer kind '\(name)' is not supported (only byte-level BPE, 'gpt2'); use a Llama 3, Qwen2 or SmolLM2 style GGUF"
+            return "tokenizer kind '\(name)' is not supported (byte-level BPE 'gpt2' and SentencePiece 'llama' are); use a Llama, Mistral, Qwen2 or SmolLM2 GGUF"
         case .unsupportedPreTokenizer(let name):
             return "pre-tokenizer '\(name)' is not supported (known: smollm, qwen2, llama-bpe, gpt2 and their aliases)"
         case .inconsistentMetadata(let detail):

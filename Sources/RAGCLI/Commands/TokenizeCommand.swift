@@ -55,7 +55,7 @@ struct TokenizeCommand: AsyncParsableCommand {
         }
         let url = try ModelLocator.resolve(model)
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let tokenizer = try BPETokenizer(gguf: try GGUFFile(url: url))
+        let tokenizer = try makeTokenizer(gguf: try GGUFFile(url: url))
         let loaded = DispatchTime.now().uptimeNanoseconds
         var ids: [Int32] = []
         var durations: [Double] = []
