@@ -70,79 +70,68 @@ static inline ck_half float_to_half(float f) {
 #endif
 }
 
-/// Unsigned quants u[32], d and c of one block of `type`.
-static void block_to_u(uint32_t type, const uint8_t *blk, uint8_t u[32], ck_half *d, ck_half *c) {
-    switch (type) {
-    case CK_TYPE_Q4_0: case CK_TYPE_Q4_1: {
-        const uint8_t *qs = blk + (type == CK_TYPE_Q4_0 ? 2 : 4);
-        for (int j = 0; j < 16; j++) { u[j] = qs[j] & 0xF; u[j + 16] = qs[j] >> 4; }
-        memcpy(d, blk, 2);
-        if (type == CK_TYPE_Q4_0) *c = float_to_half(-8.0f * ck_h2f(*d)); else memcpy(c, blk + 2, 2);
-        break;
-    }
-    case CK_TYPE_Q5_0: case CK_TYPE_Q5_1: {
-        const int off = type == CK_TYPE_Q5_0 ? 2 : 4;
-        uint32_t qh;
-        memcpy(&qh, blk + off, 4);
-        const uint8_t *qs = blk + off + 4;
-        for (int j = 0; j < 16; j++) {
-            u[j] = (uint8_t)((qs[j] & 0xF) | ((qh >> j) & 1) << 4);
-            u[j + 16] = (uint8_t)((qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4);
-        }
-        memcpy(d, blk, 2);
-        if (type == CK_TYPE_Q5_0) *c = float_to_half(-16.0f * ck_h2f(*d)); else memcpy(c, blk + 2, 2);
-        break;
-    }
-    case CK_TYPE_Q8_0: {
-        for (int j = 0; j < 32; j++) u[j] = (uint8_t)((int)(int8_t)blk[2 + j] + 128);
-        memcpy(d, blk, 2);
-        *c = float_to_half(-128.0f * ck_h2f(*d));
-        break;
-    }
-    default: break;
-    }
+static inline uint32_t load32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
 }
 
 /// Repacks groups [g0, g1) of a legacy-type matrix.
+///
+/// The layout makes this a 4-byte transpose: for Q4/Q5, byte 4r+i of P_j is u[4j+i] | u[4j+16+i] << 4,
+/// which is exactly byte 4j+i of row r's packed nibbles, so P_j's 32-bit lane r is word j of row r's
+/// qs. Q5 masks take bits 4j..4j+3 of each row's qh; Q8_0 words get 0x80 added to every byte.
 static void repack_legacy_groups(uint32_t type, const void *w, int64_t rows, int64_t columns, void *dst,
                                  int64_t g0, int64_t g1) {
     const size_t gb = group_block_bytes(type);
     const int64_t nb = columns / CK_QK;
     const size_t row_size = ck_row_size(type, columns), blk_size = ck_row_size(type, CK_QK);
+    // Byte offsets inside a file block: scale d at 0; m (Q4_1/Q5_1) at 2; qh; qs.
+    const int has_m = type == CK_TYPE_Q4_1 || type == CK_TYPE_Q5_1;
+    const int is_q5 = type == CK_TYPE_Q5_0 || type == CK_TYPE_Q5_1;
+    const size_t qh_off = has_m ? 4 : 2;
+    const size_t qs_off = type == CK_TYPE_Q8_0 ? 2 : qh_off + (is_q5 ? 4 : 0);
+    const float c_factor = type == CK_TYPE_Q4_0 ? -8.0f : type == CK_TYPE_Q5_0 ? -16.0f : -128.0f;
     uint8_t *out = (uint8_t *)dst + (size_t)g0 * (size_t)nb * gb;
     for (int64_t g = g0; g < g1; g++) {
+        const uint8_t *src[CK_GROUP];
+        int nr = 0;
+        for (int r = 0; r < CK_GROUP; r++) {
+            int64_t row = g * CK_GROUP + r;
+            src[r] = row < rows ? (const uint8_t *)w + (size_t)row * row_size : NULL;
+            if (src[r]) nr++;
+        }
         for (int64_t b = 0; b < nb; b++, out += gb) {
-            memset(out, 0, gb);
-            uint8_t u[CK_GROUP][32];
-            ck_half d[CK_GROUP], c[CK_GROUP];
+            uint32_t *o32 = (uint32_t *)(void *)out;  // dst is at least 4-byte aligned (gb % 4 == 0)
+            ck_half d[CK_GROUP] = {0}, c[CK_GROUP] = {0};
+            uint32_t words[CK_GROUP][8];
+            uint32_t qh[CK_GROUP] = {0};
             for (int r = 0; r < CK_GROUP; r++) {
-                int64_t row = g * CK_GROUP + r;
-                if (row < rows) {
-                    block_to_u(type, (const uint8_t *)w + (size_t)row * row_size + (size_t)b * blk_size, u[r], &d[r], &c[r]);
-                } else {
-                    memset(u[r], type == CK_TYPE_Q8_0 ? 128 : 0, 32);
-                    d[r] = c[r] = 0;
+                if (!src[r]) {
+                    // Padding rows: zero scales; quants 0 (Q8_0: 0x80, i.e. weight 0).
+                    for (int j = 0; j < 8; j++) words[r][j] = 0;
+                    continue;
                 }
+                const uint8_t *blk = src[r] + (size_t)b * blk_size;
+                memcpy(&d[r], blk, 2);
+                if (has_m) memcpy(&c[r], blk + 2, 2); else c[r] = float_to_half(c_factor * ck_h2f(d[r]));
+                const int nwords = type == CK_TYPE_Q8_0 ? 8 : 4;
+                for (int j = 0; j < nwords; j++) words[r][j] = load32(blk + qs_off + 4 * j);
+                if (is_q5) qh[r] = load32(blk + qh_off);
             }
             memcpy(out, d, 16);
             memcpy(out + 16, c, 16);
             if (type == CK_TYPE_Q8_0) {
                 for (int j = 0; j < 8; j++)
-                    for (int r = 0; r < CK_GROUP; r++)
-                        for (int i = 0; i < 4; i++) out[32 + 32 * j + 4 * r + i] = u[r][4 * j + i];
+                    for (int r = 0; r < CK_GROUP; r++) o32[8 + 8 * j + r] = words[r][j] ^ 0x80808080u;
             } else {
                 for (int j = 0; j < 4; j++)
-                    for (int r = 0; r < CK_GROUP; r++)
-                        for (int i = 0; i < 4; i++)
-                            out[32 + 32 * j + 4 * r + i] =
-                                (uint8_t)((u[r][4 * j + i] & 0xF) | (u[r][4 * j + 16 + i] & 0xF) << 4);
-                if (type == CK_TYPE_Q5_0 || type == CK_TYPE_Q5_1) {
+                    for (int r = 0; r < CK_GROUP; r++) o32[8 + 8 * j + r] = words[r][j];
+                if (is_q5) {
                     for (int j = 0; j < 8; j++) {
                         uint32_t m = 0;
-                        for (int r = 0; r < CK_GROUP; r++)
-                            for (int i = 0; i < 4; i++)
-                                if (u[r][4 * j + i] & 0x10) m |= 1u << (4 * r + i);
-                        memcpy(out + 160 + 4 * j, &m, 4);
+                        for (int r = 0; r < CK_GROUP; r++) m |= ((qh[r] >> (4 * j)) & 0xFu) << (4 * r);
+                        o32[40 + j] = m;
                     }
                 }
             }
