@@ -7,9 +7,13 @@ import Foundation
 import Retrieval
 import Store
 
+/// `<package root>/../shared`, where the project's evaluation data lives beside the checkout.
+let sharedFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared").path
+
 struct BenchOptions {
-    var corpus = "../shared/data/corpus/wiki.jsonl"
-    var questions = "../shared/data/questions"
+    var corpus = sharedFolder + "/data/corpus/wiki.jsonl"
+    var questions = sharedFolder + "/data/questions"
     var html = "/usr/share/doc/sqlite3"
     var json: String?
 

@@ -273,3 +273,19 @@ import Testing
         }
     }
 }
+
+@Suite struct StoreCacheTests {
+    @Test func valuesAreKeptPerGeneration() throws {
+        let cache = StoreCache()
+        var builds = 0
+        let a = cache.value("k", generation: 1) { builds += 1; return 10 }
+        let b = cache.value("k", generation: 1) { builds += 1; return 20 }
+        #expect(a == 10 && b == 10 && builds == 1)
+        #expect(cache.value("k", generation: 2, as: Int.self) == nil)
+        #expect(cache.value("k", generation: 2) { builds += 1; return 30 } == 30)
+        #expect(builds == 2)
+        #expect(cache.increment("n") == 1 && cache.increment("n") == 2)
+        cache.removeAll()
+        #expect(cache.value("k", generation: 2, as: Int.self) == nil)
+    }
+}
