@@ -192,16 +192,15 @@ struct BPEMerges: Sendable {
 /// times cheaper than `Dictionary`'s seeded SipHash.
 struct PairTable: Sendable {
     private static let empty = UInt64.max
-    private var keys: [UInt64]
-    private var values: [UInt64]
+    /// Interleaved key, value pairs: one cache line brings both.
+    private var slots: [UInt64]
     private let shift: UInt64
     private let mask: Int
 
     init(capacity: Int) {
         var bits = 4
-        while (1 << bits) < capacity * 2 { bits += 1 }
-        keys = [UInt64](repeating: Self.empty, count: 1 << bits)
-        values = [UInt64](repeating: 0, count: 1 << bits)
+        while (1 << bits) < capacity + capacity / 2 { bits += 1 }
+        slots = [UInt64](repeating: Self.empty, count: 2 << bits)
         shift = UInt64(64 - bits)
         mask = (1 << bits) - 1
     }
@@ -211,21 +210,21 @@ struct PairTable: Sendable {
 
     mutating func insertIfAbsent(_ key: UInt64, _ value: UInt64) {
         var index = slot(key)
-        while keys[index] != Self.empty {
-            if keys[index] == key { return }
+        while slots[2 * index] != Self.empty {
+            if slots[2 * index] == key { return }
             index = (index + 1) & mask
         }
-        keys[index] = key
-        values[index] = value
+        slots[2 * index] = key
+        slots[2 * index + 1] = value
     }
 
     @inline(__always)
     func value(for key: UInt64) -> UInt64? {
-        keys.withUnsafeBufferPointer { keys in
+        slots.withUnsafeBufferPointer { slots in
             var index = slot(key)
             while true {
-                let found = keys[index]
-                if found == key { return values[index] }
+                let found = slots[2 * index]
+                if found == key { return slots[2 * index + 1] }
                 if found == Self.empty { return nil }
                 index = (index + 1) & mask
             }
