@@ -42,12 +42,17 @@ enum ModelLocator {
         return url
     }
 
-    /// Folders searched for named models: ./models, then beside the executable.
+    /// Folders searched for named models: ./models, then beside the executable (as invoked, e.g.
+    /// `.build/release/rag` -> `../../models`, and with symlinks resolved).
     static func searchDirectories() -> [URL] {
         var directories = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("models")]
-        if let executable = executableURL() {
-            let folder = executable.deletingLastPathComponent()
-            for relative in ["../../models", "../models", "models", "../share/rag/models"] {
+        var folders: [URL] = []
+        if let invoked = CommandLine.arguments.first, invoked.contains("/") {
+            folders.append(URL(fileURLWithPath: invoked).deletingLastPathComponent())
+        }
+        if let executable = executableURL() { folders.append(executable.deletingLastPathComponent()) }
+        for folder in folders {
+            for relative in ["../../models", "../../../models", "../models", "models", "../share/rag/models"] {
                 directories.append(folder.appendingPathComponent(relative).standardizedFileURL)
             }
         }
