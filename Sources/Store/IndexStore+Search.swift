@@ -2,7 +2,11 @@ import Foundation
 import GRDB
 
 extension IndexStore {
-    /// FTS5 column weights (title, heading, text) used by ``searchFTS(_:limit:)``.
+    /// FTS5 column weights (title, heading, text) used by ``searchFTS(_:limit:)`` and ``lexicalPostings()``.
+    ///
+    /// Measured on the wiki QA corpus (recall@10 of gold passages over 2,249 questions, FTS5 bm25):
+    /// 1/1/1 → 0.854, 1.5/1/1 → 0.859, 2/1.5/1 → 0.859, 3/1.5/1 → 0.861, 5/2/1 → 0.860: a title
+    /// weight of 1.5–3 helps a little; headings (absent there) get a weight between title and text.
     public static let bm25ColumnWeights: (title: Double, heading: Double, text: Double) = (2.0, 1.5, 1.0)
 
     /// Runs an FTS5 MATCH expression and returns the best chunks by FTS5's `bm25()` (title and heading

@@ -18,11 +18,6 @@ enum Schema {
         static let createdAt = "created_at"
     }
 
-    /// FTS5 column weights for title, heading and text in `bm25()`.
-    /// Measured on the wiki QA corpus (recall@10 of supporting passages, 2,249 questions):
-    /// 1/1/1 → 0.854, 2/1.5/1 → 0.859.
-    static let bm25Weights = "2.0, 1.5, 1.0"
-
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: sources, documents, chunks, fts5, meta") { db in
