@@ -97,6 +97,13 @@ private func randomStore(chunks: Int, seed: UInt64) throws -> IndexStore {
         #expect(try store.ftsTokens(["Running", "Cafés"]) == [["run"], ["cafe"]])
     }
 
+    @Test func emptyStoreFindsNothing() throws {
+        let store = try IndexStore.inMemory()
+        #expect(try BM25Retriever(store: store, engine: .memory).search("anything at all", limit: 5).isEmpty)
+        #expect(try BM25Retriever(store: store, engine: .fts5).search("anything at all", limit: 5).isEmpty)
+        #expect(BM25MemoryIndex(try store.lexicalPostings()).count == 0)
+    }
+
     @Test func nastyQueriesNeverThrow() throws {
         let store = try randomStore(chunks: 30, seed: 11)
         let memory = BM25Retriever(store: store, engine: .memory)
