@@ -3,7 +3,7 @@ import Foundation
 /// Errors of the RAG facade: each names what went wrong, where, and what to do.
 public enum RAGError: Error, CustomStringConvertible, Sendable {
     case nothingToIngest(paths: [String])
-    case nothingReadable(skipped: Int)
+    case nothingReadable(skipped: Int, first: SkippedFile?)
     case embeddingModelMissing(path: String)
     case indexMissing(path: String)
     case noVectors(index: String)
@@ -12,8 +12,10 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .nothingToIngest(let paths):
             return "no files found under \(paths.joined(separator: ", ")): check the path, or pass --hidden / --glob"
-        case .nothingReadable(let skipped):
-            return "none of the \(skipped) file(s) could be read (see the skipped list): nothing was indexed"
+        case .nothingReadable(let skipped, let first):
+            if let first, skipped == 1 { return "nothing indexed: \(first.path): \(first.reason)" }
+            let example = first.map { " (first: \($0.path): \($0.reason))" } ?? ""
+            return "nothing indexed: none of the \(skipped) file(s) could be read\(example)"
         case .embeddingModelMissing(let path):
             return "embedding model not found at \(path): run scripts/setup.sh, pass --embedding-model DIR, or ingest with --no-embeddings"
         case .indexMissing(let path):

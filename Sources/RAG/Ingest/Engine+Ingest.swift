@@ -139,7 +139,7 @@ extension Engine {
         }
         if report.filesIndexed == 0 && report.filesUnchanged == 0 && !report.filesSkipped.isEmpty
             && report.filesRemoved == 0 {
-            throw RAGError.nothingReadable(skipped: report.filesSkipped.count)
+            throw RAGError.nothingReadable(skipped: report.filesSkipped.count, first: report.filesSkipped.first)
         }
         return report
     }
