@@ -1,5 +1,11 @@
 import CKernels
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A weight matrix stored in one of ggml's formats (F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K,
 /// Q5_K, Q6_K), multiplied in place without dequantizing it first.
 ///
@@ -27,14 +33,21 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// The interleaved copy the kernels read, for types that have one.
     private let packed: PackedWeights?
 
-    /// Whether products run on an interleaved (repacked) copy of the weights.
+    /// Whether products run on an interleaved (repacked) copy of the weights (made at the first
+    /// product, or by `prepare()`).
     public var isRepacked: Bool { packed != nil }
+
+    /// Builds the interleaved copy now instead of at the first product (e.g. at model load, so the
+    /// first token's latency does not include it). Does nothing for matrices without one.
+    public func prepare() { _ = packed?.pointer() }
 
     /// Wraps weights of `type` laid out as `rows` rows of `columns` elements.
     ///
-    /// Quantized types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K) are repacked once here into
-    /// an interleaved 8-row copy that the fast kernels read (about the size of the original; the original bytes are
-    /// then only read by `dequantizeRow`). Build matrices once at model load, not per product.
+    /// Quantized types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K) are repacked once, at the
+    /// first product (or `prepare()`), into an interleaved 8-row copy that the fast kernels read
+    /// (about the size of the original; the original bytes are then only read by `dequantizeRow`,
+    /// so an embedding table used only for lookups is never copied). Build matrices once at model
+    /// load, not per product.
     ///
     /// - Parameter repack: set to false to keep computing on the file layout (slower; for tests and
     ///   benchmarks).
@@ -51,7 +64,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
         self.columns = columns
         self.data = data
         self.rowSize = ck_row_size(type, Int64(columns))
-        self.packed = repack ? PackedWeights(type: type, rows: rows, columns: columns, data: data) : nil
+        self.packed = repack && ck_repack_size(type, Int64(rows), Int64(columns)) > 0
+            ? PackedWeights(type: type, rows: rows, columns: columns, data: data) : nil
     }
 
     /// Whether the kernels implement ggml type id `type`.
@@ -68,8 +82,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// y[rows] = W · x, where x has `columns` floats.
     public func multiply(vector x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
-        if let packed {
-            ck_matmul_repacked(type, packed.pointer, Int64(rows), Int64(columns), x, 1, y)
+        if let p = packed?.pointer() {
+            ck_matmul_repacked(type, p, Int64(rows), Int64(columns), x, 1, y)
         } else {
             ck_matvec(type, data, Int64(rows), Int64(columns), x, y)
         }
@@ -78,8 +92,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// Y[n × rows] = X[n × columns] · Wᵀ (both row-major; `n` tokens).
     public func multiply(batch x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
-        if let packed {
-            ck_matmul_repacked(type, packed.pointer, Int64(rows), Int64(columns), x, Int64(n), y)
+        if let p = packed?.pointer() {
+            ck_matmul_repacked(type, p, Int64(rows), Int64(columns), x, Int64(n), y)
         } else {
             ck_matmul(type, data, Int64(rows), Int64(columns), x, Int64(n), y)
         }
@@ -91,8 +105,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
         precondition(x.weightType == type || x.compatible(with: type), "activations quantized for another type")
         precondition(x.count == columns, "activations have \(x.count) elements, matrix has \(columns) columns")
         x.withBytes { q in
-            if let packed {
-                ck_matmul_repacked_q8(type, packed.pointer, Int64(rows), Int64(columns), q, 1, y)
+            if let p = packed?.pointer() {
+                ck_matmul_repacked_q8(type, p, Int64(rows), Int64(columns), q, 1, y)
             } else {
                 ck_matvec_q8(type, data, Int64(rows), Int64(columns), q, y)
             }
@@ -106,21 +120,47 @@ public struct QuantizedMatrix: @unchecked Sendable {
     }
 }
 
-/// Owns the interleaved 8-row copy of a quantized matrix (see ck_repack.c, ck_repack_k.c).
+/// Owns the interleaved 8-row copy of a quantized matrix (see ck_repack.c, ck_repack_k.c), built
+/// at first use under a lock; copies of a `QuantizedMatrix` share it.
 final class PackedWeights: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
+    private let type: UInt32
+    private let rows: Int
+    private let columns: Int
+    private let data: UnsafeRawPointer
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var storage: UnsafeMutableRawPointer?  // guarded by mutex
+    private var attempted = false                   // guarded by mutex
 
-    init?(type: UInt32, rows: Int, columns: Int, data: UnsafeRawPointer) {
-        let size = ck_repack_size(type, Int64(rows), Int64(columns))
-        guard size > 0 else { return nil }
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-        guard ck_repack(type, data, Int64(rows), Int64(columns), pointer) != 0 else {
-            pointer.deallocate()
-            return nil
-        }
+    init(type: UInt32, rows: Int, columns: Int, data: UnsafeRawPointer) {
+        self.type = type
+        self.rows = rows
+        self.columns = columns
+        self.data = data
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
     }
 
-    deinit { pointer.deallocate() }
+    /// The repacked bytes, building them on first call; nil if they could not be built (the
+    /// caller then uses the file layout).
+    func pointer() -> UnsafeRawPointer? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if !attempted {
+            attempted = true
+            let size = ck_repack_size(type, Int64(rows), Int64(columns))
+            if size > 0 {
+                let p = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+                if ck_repack(type, data, Int64(rows), Int64(columns), p) != 0 { storage = p } else { p.deallocate() }
+            }
+        }
+        return storage.map { UnsafeRawPointer($0) }
+    }
+
+    deinit {
+        storage?.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
 }
 
 /// One activation vector quantized to the 8-bit format a weight type's kernels consume.

@@ -104,7 +104,10 @@ struct Result { let decodeSeconds: Double; let batchSeconds: Double; let repackS
 @MainActor func measure(_ shape: Shape, threads: Int, batch: Int) -> Result {
     let w = Weights(type: shape.type, rows: shape.rows, columns: shape.columns, seed: UInt64(shape.rows * 31 + shape.columns))
     var m: QuantizedMatrix! = nil
-    let repackSeconds = time { m = QuantizedMatrix(type: shape.type, rows: shape.rows, columns: shape.columns, data: w.pointer) }
+    let repackSeconds = time {
+        m = QuantizedMatrix(type: shape.type, rows: shape.rows, columns: shape.columns, data: w.pointer)
+        m.prepare()
+    }
     let x = (0..<(shape.columns * batch)).map { Float(($0 * 7919) % 1000) / 500 - 1 }
     var y = [Float](repeating: 0, count: shape.rows * batch)
     setKernelThreads(threads)
