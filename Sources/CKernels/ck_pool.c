@@ -22,6 +22,7 @@
 #define STATE_CLOSED ((uint64_t)1 << 31)
 #define STATE_COUNT ((uint64_t)0x7FFFFFFF)
 #define STATE_GEN(s) ((s) >> 32)
+#define GEN_TAG(g) ((g) & 0xFFFFFFFFu)  // the state word keeps the low 32 bits of the generation
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int pool_threads = 0;  // configured thread count, 0 = not yet chosen
@@ -50,7 +51,7 @@ static uint64_t start_generation[CK_MAX_THREADS];
 /// Joins job `gen` if it is still open; returns 1 when joined.
 static int try_join(uint64_t gen) {
     uint64_t s = atomic_load(&job_state);
-    while (STATE_GEN(s) == gen && !(s & STATE_CLOSED)) {
+    while (STATE_GEN(s) == GEN_TAG(gen) && !(s & STATE_CLOSED)) {
         if (atomic_compare_exchange_weak(&job_state, &s, s + 1)) return 1;
     }
     return 0;
@@ -129,7 +130,7 @@ void ck_parallel(ck_task_fn fn, void *ctx) {
     job_fn = fn;
     job_ctx = ctx;
     job_nth = run_nth;
-    atomic_store(&job_state, gen << 32);           // open, nobody joined
+    atomic_store(&job_state, GEN_TAG(gen) << 32);  // open, nobody joined
     atomic_store(&job_generation, gen);            // seq_cst: pairs with the sleepers check below
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_lock);

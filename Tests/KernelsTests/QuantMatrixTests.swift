@@ -104,18 +104,20 @@ struct QuantMatrixTests {
         let f = Self.fixture(type: type, rows: rows, columns: columns, seed: 9)
         var rng = SplitMix64(seed: 11)
         let x = randomActivations(columns, rng: &rng)
-        setKernelThreads(2)
         let q = quantizedActivations(type: type, x: x)
         f.bytes.withUnsafeBytes { raw in
-            for repack in [false, true] {
+            // 3 threads on a 2-core machine: workers that are late or never scheduled must not matter.
+            for (threads, repack) in [(2, false), (2, true), (3, true)] {
+                setKernelThreads(threads)
                 let m = QuantizedMatrix(type: type, rows: rows, columns: columns, data: raw.baseAddress!, repack: repack)
                 var y = [Float](repeating: .nan, count: rows)
-                for _ in 0..<20 { m.multiply(vector: x, into: &y) }
+                for _ in 0..<200 { m.multiply(vector: x, into: &y) }
                 for r in 0..<rows {
                     let d = q.withUnsafeBytes { ck_vec_dot(type, Int64(columns), raw.baseAddress! + r * m.rowSize, $0.baseAddress) }
                     #expect(abs(y[r] - d) <= 1e-4 * max(1, abs(d)), "repack \(repack) row \(r)")
                 }
             }
+            setKernelThreads(2)
         }
     }
 
