@@ -30,7 +30,7 @@ typedef struct {
     int64_t ntok;
     float *y;
     int64_t chunk;
-    _Atomic int64_t next;
+    _Alignas(64) _Atomic int64_t next;  // own cache line (see ck_repack.c)
 } ck_mm_job;
 
 static void matvec_task(void *ctx, int ith, int nth) {

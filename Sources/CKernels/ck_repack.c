@@ -312,7 +312,8 @@ typedef struct {
     size_t qx_row_size;
     float *y;
     int64_t chunk;  // groups per work item
-    _Atomic int64_t next;
+    // The work counter gets its own cache line: threads hammer it while reading the fields above.
+    _Alignas(64) _Atomic int64_t next;
 } ck_packed_job;
 
 static void packed_task(void *ctx, int ith, int nth) {
@@ -346,8 +347,9 @@ void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int6
     const int64_t nb = columns / ck_block_elements(type);
     const int64_t groups = (rows + CK_GROUP - 1) / CK_GROUP;
     const int nth = ck_threads();
-    // Work items: ~8 per thread for load balance, at least 2 groups (16 rows) each.
-    int64_t chunk = groups / (8 * (int64_t)nth);
+    // Work items: ~4 per thread (load balance when a thread is descheduled, few counter bounces),
+    // at least 2 groups (16 rows) each.
+    int64_t chunk = groups / (4 * (int64_t)nth);
     if (chunk < 2) chunk = 2;
     ck_packed_job job = {
         .kernel = k, .packed = packed, .group_bytes = (size_t)nb * group_block_bytes(type), .rows = rows,
@@ -355,7 +357,8 @@ void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int6
         .y = y, .chunk = chunk,
     };
     atomic_init(&job.next, 0);
-    if (rows * columns * ntok < 32768) packed_task(&job, 0, 1); else ck_parallel(packed_task, &job);
+    // Below ~200k multiply-adds (~2 µs on one core) waking a second thread costs more than it saves.
+    if (rows * columns * ntok < 200000) packed_task(&job, 0, 1); else ck_parallel(packed_task, &job);
 }
 
 /// Per-caller scratch for quantized activations.
