@@ -31,7 +31,13 @@ public enum DocumentLoader {
             throw DocumentError.missing(path: path)
         }
         if isDirectory.boolValue { throw DocumentError.unreadable(path: path, reason: "is a directory") }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileSize {
+        // Follow a symbolic link; refuse FIFOs, sockets and devices (reading a FIFO would block).
+        let target = url.resolvingSymlinksInPath().path
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: target)) ?? [:]
+        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+            throw DocumentError.unreadable(path: path, reason: "not a regular file")
+        }
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > maxFileSize {
             throw DocumentError.tooLarge(path: path, size: size, limit: maxFileSize)
         }
         let data: Data

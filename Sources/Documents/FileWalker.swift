@@ -154,6 +154,9 @@ public struct FileWalker: Sendable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: statPath) else {
             problems.append((path, "cannot read file attributes")); return nil
         }
+        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+            problems.append((path, "not a regular file")); return nil
+        }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         if size > options.maxFileSize {
             problems.append((path, "\(size) bytes is over the limit of \(options.maxFileSize) bytes"))

@@ -74,6 +74,16 @@ struct FileWalkerTests {
         #expect(files.map(\.url.path) == [hidden.path])
     }
 
+    @Test func specialFilesAreReported() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fifo = root.appendingPathComponent("pipe").path
+        guard mkfifo(fifo, 0o600) == 0 else { return }
+        let (files, problems) = FileWalker().walk([URL(fileURLWithPath: fifo), root])
+        #expect(problems.map(\.path) == [fifo])
+        #expect(!files.contains { $0.url.path == fifo })
+    }
+
     @Test func globMatching() {
         #expect(Glob("*.html").matches(relativePath: "a/b/c.html"))
         #expect(!Glob("*.html").matches(relativePath: "a/b/c.htm"))

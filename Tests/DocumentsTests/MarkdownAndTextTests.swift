@@ -153,6 +153,15 @@ struct BadInputTests {
         }
     }
 
+    @Test func fifoIsRefusedWithoutBlocking() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString)").path
+        guard mkfifo(path, 0o600) == 0 else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: DocumentError.unreadable(path: path, reason: "not a regular file")) {
+            try DocumentLoader.load(URL(fileURLWithPath: path))
+        }
+    }
+
     @Test func messagesAreOneLineAndNameThePath() {
         let errors: [DocumentError] = [
             .missing(path: "/a"), .unreadable(path: "/a", reason: "permission denied"), .binary(path: "/a"),
