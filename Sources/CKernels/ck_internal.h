@@ -117,4 +117,13 @@ void ck_tile_q6_K(int64_t n, const void *w, const void *x, size_t xs, int ntok, 
 
 ck_tile_kernel ck_tile_for(uint32_t type);
 
+/// An 8-row kernel of the interleaved layout: out[t][0..8) = rows 8g..8g+7 of W · x_t for ntok
+/// (1...4) tokens; `gw` points at the group's first block column, nb is the number of block columns.
+typedef void (*ck_group_kernel)(int64_t nb, const uint8_t *gw, const uint8_t *x, size_t xs, int ntok,
+                                float *out /* [ntok][8] */);
+/// The 8-row kernel of `type`, or 0 if it has no interleaved layout.
+ck_group_kernel ck_group_kernel_for(uint32_t type);
+/// Bytes of one group-block (8 rows × one block column) of the interleaved layout; 0 if none.
+size_t ck_group_block_bytes(uint32_t type);
+
 #endif
