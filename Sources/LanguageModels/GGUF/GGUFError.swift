@@ -1,5 +1,5 @@
 /// Errors reading a GGUF model file or building a model from it.
-public enum GGUFError: Error, CustomStringConvertible, Sendable {
+public enum GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file could not be opened or mapped.
     case cannotOpen(path: String, reason: String)
     /// The file does not start with the `GGUF` magic.

@@ -95,6 +95,20 @@ public final class GGUFFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: base + dataOffset + info.offset, count: info.byteCount)
     }
 
+    /// Tells the kernel it may drop the resident pages of tensor `name` (e.g. after the weights were
+    /// repacked into another layout). The bytes stay readable: they are read again from the file
+    /// on the next access. Returns false when no whole page lies inside the tensor.
+    @discardableResult
+    public func releaseResidentPages(of name: String) -> Bool {
+        guard let info = tensors[name] else { return false }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = dataOffset + info.offset
+        let first = (start + page - 1) / page * page
+        let end = (start + info.byteCount) / page * page
+        guard end > first else { return false }
+        return madvise(base + first, end - first, Int32(MADV_DONTNEED)) == 0
+    }
+
     // MARK: Typed metadata accessors
 
     /// `general.architecture`, e.g. `llama` or `qwen2`.

@@ -1,0 +1,210 @@
+import Foundation
+import Kernels
+
+/// A Llama-family transformer (Llama 2/3, Mistral, SmolLM2, Qwen2/2.5) loaded from a GGUF file.
+///
+/// The model is immutable and can be shared between threads; each `LlamaSession` made from it holds
+/// its own KV cache. Weights stay quantized in the memory-mapped file.
+///
+/// For example:
+/// ```swift
+/// let model = try LlamaModel(url: URL(fileURLWithPath: "models/SmolLM2-135M-Instruct.Q4_1.gguf"))
+/// let session = model.makeSession(contextLength: 2048)
+/// let logits = try session.append([504, 3575, 282, 4649, 314])   // "The capital of France is"
+/// ```
+public final class LlamaModel: @unchecked Sendable {
+    /// Hyper-parameters read from the file.
+    public let configuration: LlamaConfiguration
+    /// The weights (and the file they map).
+    public let weights: LlamaWeights
+    /// RoPE inverse frequencies θ_i = base^(-2i/d) / factor_i, i < ropeDimensionCount/2.
+    let inverseFrequencies: [Double]
+
+    /// The GGUF file the model was loaded from (its metadata carries the tokenizer).
+    public var file: GGUFFile { weights.file }
+
+    /// Loads the model at `url`.
+    ///
+    /// - Throws: any `GGUFError`: unreadable file, unknown architecture, missing or mis-shaped
+    ///   tensors, unsupported quantization types.
+    public convenience init(url: URL) throws {
+        try self.init(file: GGUFFile(url: url))
+    }
+
+    /// Builds the model from an opened GGUF file.
+    ///
+    /// - Throws: see `init(url:)`.
+    public init(file: GGUFFile) throws {
+        let configuration = try LlamaConfiguration(file: file)
+        self.configuration = configuration
+        self.weights = try LlamaWeights(file: file, configuration: configuration)
+        let d = configuration.ropeDimensionCount
+        let base = Double(configuration.ropeFreqBase)
+        let factors = weights.ropeFrequencyFactors
+        inverseFrequencies = (0..<d / 2).map { i in
+            pow(base, -2 * Double(i) / Double(d)) / Double(factors?[i] ?? 1)
+        }
+    }
+
+    /// A new session with an empty KV cache.
+    ///
+    /// - Parameter contextLength: positions the cache can hold; defaults to the model's trained
+    ///   context capped at 4096. Memory is committed only as positions are used.
+    public func makeSession(contextLength: Int? = nil) -> LlamaSession {
+        let length = max(1, contextLength ?? min(configuration.contextLength, 4096))
+        return LlamaSession(model: self, contextLength: length)
+    }
+
+    // MARK: Forward pass
+
+    /// Runs `count` tokens at positions `cache.count ..< cache.count + count` through the network,
+    /// storing their keys/values in `cache` and the last token's logits in `state.logits`.
+    func forward(tokens: UnsafePointer<Int32>, count n: Int, cache: KVCache, state: LlamaRunState) {
+        let c = configuration
+        let width = c.embeddingLength, qWidth = c.queryWidth, kvWidth = c.kvWidth
+        let start = cache.count
+        let x = state.x, xb = state.xb, q = state.q, k = state.k, v = state.v
+        let attention = state.attention, hb = state.hb, hb2 = state.hb2
+
+        // x[n × width] = embeddings of the tokens
+        for t in 0..<n {
+            weights.tokenEmbedding.dequantizeRow(Int(tokens[t]), into: x + t * width)
+        }
+
+        for (l, layer) in weights.layers.enumerated() {
+            // Attention block: xb = norm(x); q, k, v = xb·Wᵀ (+ bias)
+            layer.attentionNorm.withUnsafeBufferPointer { w in
+                for t in 0..<n {
+                    LlamaMath.rmsNorm(x + t * width, weight: w.baseAddress!, epsilon: c.rmsEpsilon,
+                                      into: xb + t * width, width)
+                }
+            }
+            multiply(xb, n, state, (layer.query, q), (layer.key, k), (layer.value, v))
+            addBias(layer.queryBias, q, n, qWidth)
+            addBias(layer.keyBias, k, n, kvWidth)
+            addBias(layer.valueBias, v, n, kvWidth)
+            for t in 0..<n {
+                applyRope(q + t * qWidth, heads: c.headCount, position: start + t, state: state)
+                applyRope(k + t * kvWidth, heads: c.kvHeads, position: start + t, state: state)
+            }
+            // Store keys and values at their positions.
+            let keys = cache.keys(l), values = cache.values(l)
+            (keys + start * kvWidth).update(from: k, count: n * kvWidth)
+            (values + start * kvWidth).update(from: v, count: n * kvWidth)
+
+            attend(queries: q, count: n, start: start, keys: keys, values: values, into: attention, state: state)
+            multiply(attention, n, state, (layer.attentionOutput, xb))
+            LlamaMath.add(xb, into: x, n * width)
+
+            // Feed-forward block: x += down(silu(gate(norm(x))) ⊙ up(norm(x)))
+            layer.feedForwardNorm.withUnsafeBufferPointer { w in
+                for t in 0..<n {
+                    LlamaMath.rmsNorm(x + t * width, weight: w.baseAddress!, epsilon: c.rmsEpsilon,
+                                      into: xb + t * width, width)
+                }
+            }
+            multiply(xb, n, state, (layer.gate, hb), (layer.up, hb2))
+            LlamaMath.swiglu(hb, hb2, n * c.feedForwardLength)
+            multiply(hb, n, state, (layer.down, xb))
+            LlamaMath.add(xb, into: x, n * width)
+        }
+
+        // Logits of the last token only.
+        weights.outputNorm.withUnsafeBufferPointer { w in
+            LlamaMath.rmsNorm(x + (n - 1) * width, weight: w.baseAddress!, epsilon: c.rmsEpsilon, into: xb, width)
+        }
+        weights.output.multiply(vector: xb, into: state.logits)
+        cache.count = start + n
+    }
+
+    /// y_i = W_i · x for each (W_i, y_i) over `n` tokens. For one token the input is quantized once
+    /// and shared by every matrix whose kernels read the same activation format (Q/K/V, gate/up).
+    private func multiply(_ x: UnsafePointer<Float>, _ n: Int, _ state: LlamaRunState,
+                          _ products: (QuantizedMatrix, UnsafeMutablePointer<Float>)...) {
+        guard n == 1, products.count > 1 else {
+            for (w, y) in products {
+                if n == 1 { w.multiply(vector: x, into: y) } else { w.multiply(batch: x, count: n, into: y) }
+            }
+            return
+        }
+        let first = products[0].0
+        let shared = state.activations(weightType: first.type, count: first.columns)
+        shared.quantize(x)
+        for (w, y) in products {
+            if shared.compatible(with: w.type) {
+                w.multiply(quantized: shared, into: y)
+            } else {
+                w.multiply(vector: x, into: y)
+            }
+        }
+    }
+
+    private func addBias(_ bias: [Float]?, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ width: Int) {
+        guard let bias else { return }
+        bias.withUnsafeBufferPointer { b in
+            for t in 0..<n { LlamaMath.add(b.baseAddress!, into: y + t * width, width) }
+        }
+    }
+
+    /// Rotates each head of `vector` (heads × headDimension) for `position`.
+    private func applyRope(_ vector: UnsafeMutablePointer<Float>, heads: Int, position: Int, state: LlamaRunState) {
+        let c = configuration
+        let pairs = c.ropeDimensionCount / 2
+        let cosines = state.ropeCos, sines = state.ropeSin
+        if state.ropePosition != position {
+            for i in 0..<pairs {
+                let theta = Double(position) * inverseFrequencies[i]
+                cosines[i] = Float(cos(theta))
+                sines[i] = Float(sin(theta))
+            }
+            state.ropePosition = position
+        }
+        let hd = c.headDimension
+        for h in 0..<heads {
+            let head = vector + h * hd
+            switch c.architecture.ropeStyle {
+            case .adjacentPairs:
+                for i in 0..<pairs {
+                    let a = head[2 * i], b = head[2 * i + 1]
+                    head[2 * i] = a * cosines[i] - b * sines[i]
+                    head[2 * i + 1] = a * sines[i] + b * cosines[i]
+                }
+            case .halves:
+                for i in 0..<pairs {
+                    let a = head[i], b = head[i + pairs]
+                    head[i] = a * cosines[i] - b * sines[i]
+                    head[i + pairs] = a * sines[i] + b * cosines[i]
+                }
+            }
+        }
+    }
+
+    /// Causal grouped-query attention of `n` new queries at positions `start..<start+n` over the
+    /// cached keys/values `0..<start+n`; writes `out[n × queryWidth]`. Parallel over (token, head).
+    private func attend(queries q: UnsafeMutablePointer<Float>, count n: Int, start: Int,
+                        keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>,
+                        into out: UnsafeMutablePointer<Float>, state: LlamaRunState) {
+        let c = configuration
+        let hd = c.headDimension, heads = c.headCount, group = c.groupSize
+        let qWidth = c.queryWidth, kvWidth = c.kvWidth
+        let scale = 1 / Float(hd).squareRoot()
+        let scoreBase = state.scores, scoreStride = state.contextLength
+        LlamaMath.parallelFor(n * heads) { item, thread in
+            let scores = scoreBase + min(thread, state.maxParts - 1) * scoreStride
+            let t = item / heads, h = item % heads
+            let length = start + t + 1
+            let query = q + t * qWidth + h * hd
+            let kvOffset = (h / group) * hd
+            for j in 0..<length {
+                scores[j] = LlamaMath.dot(query, keys + j * kvWidth + kvOffset, hd) * scale
+            }
+            LlamaMath.softmax(scores, length)
+            let o = out + t * qWidth + h * hd
+            o.initialize(repeating: 0, count: hd)
+            for j in 0..<length {
+                LlamaMath.axpy(scores[j], values + j * kvWidth + kvOffset, o, hd)
+            }
+        }
+    }
+}
+

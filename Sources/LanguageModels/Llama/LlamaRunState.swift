@@ -1,0 +1,51 @@
+import Kernels
+
+/// Scratch buffers of the forward pass for up to `batchCapacity` tokens at once (llama2.c's RunState).
+final class LlamaRunState {
+    let batchCapacity: Int
+    let contextLength: Int
+    /// Number of per-thread score rows (the kernels' pool never runs more parts than this).
+    let maxParts = 64
+    /// x, xb: [batch × width]; q, attention: [batch × queryWidth]; k, v: [batch × kvWidth];
+    /// hb, hb2: [batch × feedForward]; scores: [maxParts × contextLength]; logits: [vocabulary];
+    /// ropeCos, ropeSin: [ropeDims/2] for `ropePosition`.
+    let x, xb, q, k, v, attention, hb, hb2, scores, logits, ropeCos, ropeSin: UnsafeMutablePointer<Float>
+    var ropePosition = -1
+    /// Quantized-activation buffers by (weight type, length), reused across tokens.
+    private var quantized: [Int: QuantizedActivations] = [:]
+
+    /// A reusable buffer for `count` activations quantized for `weightType`.
+    func activations(weightType: UInt32, count: Int) -> QuantizedActivations {
+        let key = count << 8 | Int(weightType)
+        if let existing = quantized[key] { return existing }
+        let made = QuantizedActivations(weightType: weightType, count: count)
+        quantized[key] = made
+        return made
+    }
+
+    init(configuration c: LlamaConfiguration, batchCapacity: Int, contextLength: Int) {
+        self.batchCapacity = batchCapacity
+        self.contextLength = contextLength
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            return p
+        }
+        x = buffer(batchCapacity * c.embeddingLength)
+        xb = buffer(batchCapacity * c.embeddingLength)
+        q = buffer(batchCapacity * c.queryWidth)
+        attention = buffer(batchCapacity * c.queryWidth)
+        k = buffer(batchCapacity * c.kvWidth)
+        v = buffer(batchCapacity * c.kvWidth)
+        hb = buffer(batchCapacity * c.feedForwardLength)
+        hb2 = buffer(batchCapacity * c.feedForwardLength)
+        scores = buffer(maxParts * contextLength)
+        logits = buffer(c.vocabularySize)
+        ropeCos = buffer(c.ropeDimensionCount / 2)
+        ropeSin = buffer(c.ropeDimensionCount / 2)
+    }
+
+    deinit {
+        for p in [x, xb, q, k, v, attention, hb, hb2, scores, logits, ropeCos, ropeSin] { p.deallocate() }
+    }
+}
