@@ -44,6 +44,8 @@ let package = Package(
                           path: "Sources/RAGBenchEmbed", swiftSettings: numericSwift),
         .executableTarget(name: "rag-bench-kernels", dependencies: ["Kernels", "CKernels"],
                           path: "Sources/RAGBenchKernels", swiftSettings: numericSwift),
+        .executableTarget(name: "rag-bench-lm", dependencies: ["LanguageModels", "CKernels"],
+                          path: "Sources/RAGBenchLM", swiftSettings: numericSwift),
         .executableTarget(name: "rag-bench", dependencies: ["Store", "Retrieval", "Documents"],
                           path: "Sources/RAGBench"),
 
