@@ -160,5 +160,7 @@ struct GeneratorTests {
         let generator = Generator(session: ScriptedSession(script: [:]), tokenizer: ByteTokenizer())
         // ByteTokenizer drops specials: only the text parts remain.
         #expect(try generator.promptTokens(for: .chat([.user("hi")])) == Array("user\nhi\nassistant\n".utf8).map { Int32($0) })
+        let continued = generator.chatTemplate.render([.user("hi")]) + [.text("So")]
+        #expect(try generator.promptTokens(for: .segments(continued)) == Array("user\nhi\nassistant\nSo".utf8).map { Int32($0) })
     }
 }

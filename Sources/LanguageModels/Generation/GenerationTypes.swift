@@ -6,6 +6,9 @@ public enum Prompt: Sendable, Equatable {
     case textWithSpecialTokens(String)
     /// Messages rendered with the model's chat template.
     case chat([ChatMessage])
+    /// A prompt already laid out as text and special tokens, e.g. a rendered chat followed by the
+    /// start of the assistant's answer to continue: `template.render(messages) + [.text("So the answer is:")]`.
+    case segments([PromptSegment])
     /// Already tokenized input, fed as is.
     case tokens([Int32])
 }

@@ -38,6 +38,7 @@ public final class Generator: @unchecked Sendable {
         case .text(let text): return tokenizer.encode(text, parseSpecial: false, addSpecial: true)
         case .textWithSpecialTokens(let text): return tokenizer.encode(text, parseSpecial: true, addSpecial: true)
         case .chat(let messages): return try tokenizer.encode(chatTemplate.render(messages), addSpecial: true)
+        case .segments(let segments): return try tokenizer.encode(segments, addSpecial: true)
         case .tokens(let ids): return ids
         }
     }
