@@ -196,8 +196,9 @@ func runBench() throws {
             let recall = rec.reduce(0, +) / Double(rec.count)
             rows[dataset] = ["n": lat.count, "median_ms": median(lat) * 1e3, "p95_ms": percentile(lat, 0.95) * 1e3,
                              "recall_at_10": recall]
-            print(String(format: "%-16s %4d   %8.3f  %7.3f   %.3f", (dataset as NSString).utf8String!, lat.count, median(lat) * 1e3,
-                         percentile(lat, 0.95) * 1e3, recall))
+            let name = dataset.padding(toLength: max(16, dataset.count), withPad: " ", startingAt: 0)
+            print(name + String(format: " %4d   %8.3f  %7.3f   %.3f", lat.count, median(lat) * 1e3,
+                                percentile(lat, 0.95) * 1e3, recall))
         }
         let searchCPU = cpu() - searchCPU0
         rows["queries_per_s"] = Double(questions.count) / total
