@@ -28,7 +28,8 @@ let package = Package(
 
         .target(name: "Kernels", dependencies: ["CBLAS", "CKernels"], swiftSettings: numericSwift),
         .target(name: "Documents", dependencies: ["CXML"]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                             .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"], swiftSettings: numericSwift),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
