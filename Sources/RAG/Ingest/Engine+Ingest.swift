@@ -82,6 +82,9 @@ extension Engine {
             let loaded: LoadedSource
             do {
                 loaded = try DocumentLoader.load(data: data, name: path)
+            } catch let error as DocumentError {
+                report.filesSkipped.append(SkippedFile(path: path, reason: error.reason))
+                continue
             } catch {
                 report.filesSkipped.append(SkippedFile(path: path, reason: "\(error)"))
                 continue
