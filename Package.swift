@@ -4,6 +4,9 @@ import PackageDescription
 // Numeric targets are compiled with optimisation even in debug builds' dependencies where it matters;
 // the C kernels target the build machine's CPU (rag is built from source where it runs).
 let numericSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// Swift SIMD types compile to the build machine's widest vectors (AVX2/AVX-512) with this; the
+// attention loops of the LM need it (like CKernels, rag is built where it runs).
+let nativeSIMD: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))]
 
 let package = Package(
     name: "rag",
@@ -31,7 +34,8 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
-        .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"], swiftSettings: numericSwift),
+        .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
+                swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
         .target(name: "Strategies", dependencies: ["Retrieval", "LanguageModels", "Embeddings"]),
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",

@@ -21,7 +21,9 @@ struct GreedyGoldenTests {
     /// float64 forward pass on the dequantized weights differs from llama.cpp by up to 0.22 on the
     /// first prompt's top-5 logits, and changing only how one matrix's activations are quantized
     /// moves our logits by 0.3-0.7 (8-bit activations as in llama.cpp, but float block scales and
-    /// an f32 KV cache where llama.cpp rounds to f16). Qwen2.5 is far less sensitive.
+    /// an f32 KV cache where llama.cpp rounds to f16); the float64 pass itself picks another token
+    /// than llama.cpp at a step where llama.cpp's margin is 0.33 (plain_completion, step 5).
+    /// Qwen2.5 is far less sensitive and is held to the tight bounds.
     struct Tolerance {
         /// Below this top-1/top-2 margin (llama.cpp's) either token is an acceptable greedy choice.
         var tieMargin: Float
@@ -66,7 +68,7 @@ struct GreedyGoldenTests {
 
     @Test func smolLM2() throws {
         try check(model: GGUFTestPaths.smolLM, golden: "smollm2_greedy.json",
-                  tolerance: Tolerance(tieMargin: 0.25, logit: 0.75))
+                  tolerance: Tolerance(tieMargin: 0.5, logit: 0.75))
     }
 
     @Test func qwen25Coder() throws {

@@ -21,9 +21,18 @@ enum LlamaMath {
                 * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
             i += 16
         }
-        var sum = (acc0 + acc1).sum()
+        var sum = horizontalSum(acc0 + acc1)
         while i < n { sum += a[i] * b[i]; i += 1 }
         return sum
+    }
+
+    /// Tree reduction of the lanes (SIMD16.sum() compiles to a serial chain of 15 adds).
+    @inline(__always)
+    static func horizontalSum(_ v: SIMD16<Float>) -> Float {
+        let v8 = v.lowHalf + v.highHalf
+        let v4 = v8.lowHalf + v8.highHalf
+        let v2 = v4.lowHalf + v4.highHalf
+        return v2[0] + v2[1]
     }
 
     /// y[i] += alpha·x[i] over `n` floats.

@@ -180,29 +180,52 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Causal grouped-query attention of `n` new queries at positions `start..<start+n` over the
-    /// cached keys/values `0..<start+n`; writes `out[n × queryWidth]`. Parallel over (token, head).
+    /// cached keys/values `0..<start+n`; writes `out[n × queryWidth]`.
+    ///
+    /// Work items are (block of `LlamaRunState.attentionBlock` tokens, KV head): each key and value
+    /// row is loaded once for all the query heads of its group and all tokens of the block.
     private func attend(queries q: UnsafeMutablePointer<Float>, count n: Int, start: Int,
                         keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>,
                         into out: UnsafeMutablePointer<Float>, state: LlamaRunState) {
         let c = configuration
-        let hd = c.headDimension, heads = c.headCount, group = c.groupSize
+        let hd = c.headDimension, group = c.groupSize, kvHeads = c.kvHeads
         let qWidth = c.queryWidth, kvWidth = c.kvWidth
         let scale = 1 / Float(hd).squareRoot()
-        let scoreBase = state.scores, scoreStride = state.contextLength
-        LlamaMath.parallelFor(n * heads) { item, thread in
-            let scores = scoreBase + min(thread, state.maxParts - 1) * scoreStride
-            let t = item / heads, h = item % heads
-            let length = start + t + 1
-            let query = q + t * qWidth + h * hd
-            let kvOffset = (h / group) * hd
-            for j in 0..<length {
-                scores[j] = LlamaMath.dot(query, keys + j * kvWidth + kvOffset, hd) * scale
+        let block = LlamaRunState.attentionBlock
+        let blocks = (n + block - 1) / block
+        // Decode has few items (one per KV head): split the groups' query heads too, for balance.
+        let members = n == 1 ? 1 : group
+        let splits = group / members
+        LlamaMath.parallelFor(blocks * kvHeads * splits) { item, thread in
+            let m0 = (item % splits) * members
+            let g = (item / splits) % kvHeads
+            let t0 = (item / (splits * kvHeads)) * block, t1 = min(n, t0 + block)
+            let span = start + t1  // keys seen by the block's last token
+            // scores[row × span + j], row = (t - t0) × members + (member - m0)
+            let scores = state.scores(thread: thread)
+            for j in 0..<span {
+                let key = keys + j * kvWidth + g * hd
+                for t in t0..<t1 where j <= start + t {
+                    for member in m0..<m0 + members {
+                        let query = q + t * qWidth + (g * group + member) * hd
+                        scores[((t - t0) * members + member - m0) * span + j] = LlamaMath.dot(query, key, hd) * scale
+                    }
+                }
             }
-            LlamaMath.softmax(scores, length)
-            let o = out + t * qWidth + h * hd
-            o.initialize(repeating: 0, count: hd)
-            for j in 0..<length {
-                LlamaMath.axpy(scores[j], values + j * kvWidth + kvOffset, o, hd)
+            for t in t0..<t1 {
+                for member in m0..<m0 + members {
+                    LlamaMath.softmax(scores + ((t - t0) * members + member - m0) * span, start + t + 1)
+                    (out + t * qWidth + (g * group + member) * hd).initialize(repeating: 0, count: hd)
+                }
+            }
+            for j in 0..<span {
+                let value = values + j * kvWidth + g * hd
+                for t in t0..<t1 where j <= start + t {
+                    for member in m0..<m0 + members {
+                        let p = scores[((t - t0) * members + member - m0) * span + j]
+                        LlamaMath.axpy(p, value, out + t * qWidth + (g * group + member) * hd, hd)
+                    }
+                }
             }
         }
     }

@@ -4,15 +4,26 @@ import Kernels
 final class LlamaRunState {
     let batchCapacity: Int
     let contextLength: Int
-    /// Number of per-thread score rows (the kernels' pool never runs more parts than this).
-    let maxParts = 64
+    /// Tokens per attention work item (they share each key/value row load).
+    static let attentionBlock = 4
+    /// Threads with score scratch (the kernels' pool never runs more).
+    let maxThreads = 64
+    /// Floats of score scratch per thread: attentionBlock × group × contextLength.
+    let scoresPerThread: Int
     /// x, xb: [batch × width]; q, attention: [batch × queryWidth]; k, v: [batch × kvWidth];
-    /// hb, hb2: [batch × feedForward]; scores: [maxParts × contextLength]; logits: [vocabulary];
+    /// hb, hb2: [batch × feedForward]; scoreStorage: [maxThreads × scoresPerThread] (zero pages until
+    /// used); logits: [vocabulary];
     /// ropeCos, ropeSin: [ropeDims/2] for `ropePosition`.
-    let x, xb, q, k, v, attention, hb, hb2, scores, logits, ropeCos, ropeSin: UnsafeMutablePointer<Float>
+    let x, xb, q, k, v, attention, hb, hb2, logits, ropeCos, ropeSin: UnsafeMutablePointer<Float>
+    private let scoreStorage: UnsafeMutablePointer<Float>
     var ropePosition = -1
     /// Quantized-activation buffers by (weight type, length), reused across tokens.
     private var quantized: [Int: QuantizedActivations] = [:]
+
+    /// Score scratch of pool thread `thread`.
+    @inline(__always) func scores(thread: Int) -> UnsafeMutablePointer<Float> {
+        scoreStorage + min(thread, maxThreads - 1) * scoresPerThread
+    }
 
     /// A reusable buffer for `count` activations quantized for `weightType`.
     func activations(weightType: UInt32, count: Int) -> QuantizedActivations {
@@ -39,13 +50,21 @@ final class LlamaRunState {
         v = buffer(batchCapacity * c.kvWidth)
         hb = buffer(batchCapacity * c.feedForwardLength)
         hb2 = buffer(batchCapacity * c.feedForwardLength)
-        scores = buffer(maxParts * contextLength)
+        scoresPerThread = LlamaRunState.attentionBlock * c.groupSize * contextLength
+        scoreStorage = calloc(maxThreads * scoresPerThread, MemoryLayout<Float>.stride)!.assumingMemoryBound(to: Float.self)
         logits = buffer(c.vocabularySize)
         ropeCos = buffer(c.ropeDimensionCount / 2)
         ropeSin = buffer(c.ropeDimensionCount / 2)
     }
 
     deinit {
-        for p in [x, xb, q, k, v, attention, hb, hb2, scores, logits, ropeCos, ropeSin] { p.deallocate() }
+        for p in [x, xb, q, k, v, attention, hb, hb2, logits, ropeCos, ropeSin] { p.deallocate() }
+        free(scoreStorage)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
