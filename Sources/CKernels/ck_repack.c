@@ -95,11 +95,9 @@ static void repack_legacy_groups(uint32_t type, const void *w, int64_t rows, int
     uint8_t *out = (uint8_t *)dst + (size_t)g0 * (size_t)nb * gb;
     for (int64_t g = g0; g < g1; g++) {
         const uint8_t *src[CK_GROUP];
-        int nr = 0;
         for (int r = 0; r < CK_GROUP; r++) {
             int64_t row = g * CK_GROUP + r;
             src[r] = row < rows ? (const uint8_t *)w + (size_t)row * row_size : NULL;
-            if (src[r]) nr++;
         }
         for (int64_t b = 0; b < nb; b++, out += gb) {
             uint32_t *o32 = (uint32_t *)(void *)out;  // dst is at least 4-byte aligned (gb % 4 == 0)
