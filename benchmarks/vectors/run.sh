@@ -25,6 +25,10 @@ for n in sizes:
     print(f"{int(n):>9} {s['single_qps']:>10.1f} {f['single_qps']:>10.1f} {s['single_qps']/f['single_qps']:>6.2f} | "
           f"{s['batch_qps']:>11.1f} {f['batch_qps']:>11.1f} {s['batch_qps']/f['batch_qps']:>6.2f} | "
           f"{s['scan_ms']:>8.2f} {s['floor_ms']:>8.2f} {s['bandwidth_gbs']:>6.1f}")
+for n in sizes:
+    s = json.load(open(f"{out}/vectors-swift-{n}.json"))
+    print(f"N={int(n)}: open vector file {s['file_open_ms']:.1f} ms vs reading its bytes {s['file_read_ms']:.1f} ms "
+          f"(ratio {s['file_open_ms']/s['file_read_ms']:.2f})")
 print("one query per call (q/s), batch of", json.load(open(f"{out}/vectors-swift-{sizes[0]}.json"))["batch"],
       "(q/s per query); floor = matrix bytes / measured read bandwidth (parallel SIMD sum)")
 PY
