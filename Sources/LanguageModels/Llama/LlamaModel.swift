@@ -104,7 +104,11 @@ public final class LlamaModel: @unchecked Sendable {
                 }
             }
             multiply(xb, n, state, (layer.gate, hb), (layer.up, hb2))
-            LlamaMath.swiglu(hb, hb2, n * c.feedForwardLength)
+            let ff = c.feedForwardLength
+            LlamaMath.parallelFor(n * 4) { item, _ in  // quarters of rows: decode has one row
+                let t = item / 4, lo = (item % 4) * ff / 4, hi = (item % 4 + 1) * ff / 4
+                LlamaMath.swiglu(hb + t * ff + lo, hb2 + t * ff + lo, hi - lo)
+            }
             multiply(hb, n, state, (layer.down, xb))
             LlamaMath.add(xb, into: x, n * width)
         }
