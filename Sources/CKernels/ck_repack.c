@@ -207,14 +207,25 @@ static inline __attribute__((always_inline)) void group_impl(int64_t nb, const u
             int32_t xq[8];
             memcpy(xq, xb->qs, 32);
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-            s0 = ck_dpbusd(s0, u[0], _mm256_set1_epi32(xq[0]));
-            s1 = ck_dpbusd(s1, u[1], _mm256_set1_epi32(xq[1]));
-            s0 = ck_dpbusd(s0, u[2], _mm256_set1_epi32(xq[2]));
-            s1 = ck_dpbusd(s1, u[3], _mm256_set1_epi32(xq[3]));
-            s0 = ck_dpbusd(s0, u[4], _mm256_set1_epi32(xq[4]));
-            s1 = ck_dpbusd(s1, u[5], _mm256_set1_epi32(xq[5]));
-            s0 = ck_dpbusd(s0, u[6], _mm256_set1_epi32(xq[6]));
-            s1 = ck_dpbusd(s1, u[7], _mm256_set1_epi32(xq[7]));
+            if (KIND == 2) {  // u up to 255
+                s0 = ck_dpbusd_full(s0, u[0], _mm256_set1_epi32(xq[0]));
+                s1 = ck_dpbusd_full(s1, u[1], _mm256_set1_epi32(xq[1]));
+                s0 = ck_dpbusd_full(s0, u[2], _mm256_set1_epi32(xq[2]));
+                s1 = ck_dpbusd_full(s1, u[3], _mm256_set1_epi32(xq[3]));
+                s0 = ck_dpbusd_full(s0, u[4], _mm256_set1_epi32(xq[4]));
+                s1 = ck_dpbusd_full(s1, u[5], _mm256_set1_epi32(xq[5]));
+                s0 = ck_dpbusd_full(s0, u[6], _mm256_set1_epi32(xq[6]));
+                s1 = ck_dpbusd_full(s1, u[7], _mm256_set1_epi32(xq[7]));
+            } else {
+                s0 = ck_dpbusd(s0, u[0], _mm256_set1_epi32(xq[0]));
+                s1 = ck_dpbusd(s1, u[1], _mm256_set1_epi32(xq[1]));
+                s0 = ck_dpbusd(s0, u[2], _mm256_set1_epi32(xq[2]));
+                s1 = ck_dpbusd(s1, u[3], _mm256_set1_epi32(xq[3]));
+                s0 = ck_dpbusd(s0, u[4], _mm256_set1_epi32(xq[4]));
+                s1 = ck_dpbusd(s1, u[5], _mm256_set1_epi32(xq[5]));
+                s0 = ck_dpbusd(s0, u[6], _mm256_set1_epi32(xq[6]));
+                s1 = ck_dpbusd(s1, u[7], _mm256_set1_epi32(xq[7]));
+            }
             __m256 sum = _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1));
             acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(sum, d), _mm256_set1_ps(xb->d), acc[t]);
             acc[t] = _mm256_fmadd_ps(c, _mm256_set1_ps(xb->s), acc[t]);

@@ -18,6 +18,21 @@ static inline __m256i ck_dpbusd(__m256i acc, __m256i u, __m256i s) {
 #endif
 }
 
+/// ck_dpbusd for unsigned operands up to 255 (maddubs would saturate without VNNI).
+static inline __m256i ck_dpbusd_full(__m256i acc, __m256i u, __m256i s) {
+#if (defined(__AVX512VNNI__) && defined(__AVX512VL__)) || defined(__AVXVNNI__)
+    return ck_dpbusd(acc, u, s);
+#else
+    // Widen to 16 bits: bytes 0..7 / 8..15 of each 128-bit lane; madd sums pairs, hadd sums the
+    // pairs of pairs back into one lane per 4 consecutive bytes.
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i ulo = _mm256_unpacklo_epi8(u, zero), uhi = _mm256_unpackhi_epi8(u, zero);
+    __m256i slo = _mm256_srai_epi16(_mm256_unpacklo_epi8(s, s), 8);
+    __m256i shi = _mm256_srai_epi16(_mm256_unpackhi_epi8(s, s), 8);
+    return _mm256_add_epi32(acc, _mm256_hadd_epi32(_mm256_madd_epi16(ulo, slo), _mm256_madd_epi16(uhi, shi)));
+#endif
+}
+
 /// acc + Σ (int16 × int16) over pairs into 8 int32 lanes.
 static inline __m256i ck_dpwssd(__m256i acc, __m256i a, __m256i b) {
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
