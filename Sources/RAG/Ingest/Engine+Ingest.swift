@@ -126,6 +126,8 @@ extension Engine {
             if batchChunks >= parameters.batchChunks { try commit() }
         }
         try commit()
+        // Merging FTS5's segments after a large ingest keeps queries fast; small ingests skip it.
+        if report.chunksAdded >= 2_000 { try store.optimize() }
 
         if parameters.prune {
             let gone = try store.allSources().map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }
