@@ -73,6 +73,6 @@ struct GreedyGoldenTests {
 
     @Test func qwen25Coder() throws {
         try check(model: GGUFTestPaths.qwen, golden: "qwen25coder05b_greedy.json",
-                  tolerance: Tolerance(tieMargin: 0.05, logit: 0.25))
+                  tolerance: Tolerance(tieMargin: 0.05, logit: 0.35))
     }
 }

@@ -26,6 +26,37 @@ enum LlamaMath {
         return sum
     }
 
+    /// scores[r][j] = scale · Σ_d queries_r[d] · key_j[d] for j in 0..<span (rounded up to 16;
+    /// `keys` must have room) and the first `rows` of 4 query rows (the others are computed and
+    /// dropped). Keys are in tiles `[j / 16][d][16]`, so each 16 positions take `dimension`
+    /// contiguous loads and 4 × `dimension` broadcast FMAs.
+    @inline(__always)
+    static func scores4(queries: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+                        keys: UnsafePointer<Float>, dimension: Int, span: Int, scale: Float,
+                        into scores: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int) {
+        let (q0, q1, q2, q3) = queries
+        let raw = UnsafeRawPointer(keys)
+        var j = 0
+        while j < span {
+            var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+            let tile = j * dimension * 4  // bytes: (j / 16) tiles of dimension × 16 floats
+            for d in 0..<dimension {
+                let k = raw.loadUnaligned(fromByteOffset: tile + d * 64, as: SIMD16<Float>.self)
+                a0 += SIMD16(repeating: q0[d]) * k
+                a1 += SIMD16(repeating: q1[d]) * k
+                a2 += SIMD16(repeating: q2[d]) * k
+                a3 += SIMD16(repeating: q3[d]) * k
+            }
+            let out = UnsafeMutableRawPointer(scores)
+            let s = SIMD16<Float>(repeating: scale)
+            out.storeBytes(of: a0 * s, toByteOffset: j * 4, as: SIMD16<Float>.self)
+            if rows > 1 { out.storeBytes(of: a1 * s, toByteOffset: (rowStride + j) * 4, as: SIMD16<Float>.self) }
+            if rows > 2 { out.storeBytes(of: a2 * s, toByteOffset: (2 * rowStride + j) * 4, as: SIMD16<Float>.self) }
+            if rows > 3 { out.storeBytes(of: a3 * s, toByteOffset: (3 * rowStride + j) * 4, as: SIMD16<Float>.self) }
+            j += 16
+        }
+    }
+
     /// Tree reduction of the lanes (SIMD16.sum() compiles to a serial chain of 15 adds).
     @inline(__always)
     static func horizontalSum(_ v: SIMD16<Float>) -> Float {

@@ -88,11 +88,9 @@ public final class LlamaModel: @unchecked Sendable {
                 applyRope(k + t * kvWidth, heads: c.kvHeads, position: start + t, state: state)
             }
             // Store keys and values at their positions.
-            let keys = cache.keys(l), values = cache.values(l)
-            (keys + start * kvWidth).update(from: k, count: n * kvWidth)
-            (values + start * kvWidth).update(from: v, count: n * kvWidth)
-
-            attend(queries: q, count: n, start: start, keys: keys, values: values, into: attention, state: state)
+            cache.store(layer: l, keys: k, values: v, start: start, count: n)
+            attend(queries: q, count: n, start: start, keys: cache.keys(l), keyStride: cache.keyStride,
+                   values: cache.values(l), into: attention, state: state)
             multiply(attention, n, state, (layer.attentionOutput, xb))
             LlamaMath.add(xb, into: x, n * width)
 
@@ -186,10 +184,12 @@ public final class LlamaModel: @unchecked Sendable {
     /// Causal grouped-query attention of `n` new queries at positions `start..<start+n` over the
     /// cached keys/values `0..<start+n`; writes `out[n × queryWidth]`.
     ///
-    /// Work items are (block of `LlamaRunState.attentionBlock` tokens, KV head): each key and value
-    /// row is loaded once for all the query heads of its group and all tokens of the block.
+    /// Work items are (block of `LlamaRunState.attentionBlock` tokens, KV head): the tiled keys
+    /// give scores 16 positions at a time for 4 query rows at once, and each value row is loaded
+    /// once for all query heads of the group and tokens of the block.
     private func attend(queries q: UnsafeMutablePointer<Float>, count n: Int, start: Int,
-                        keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>,
+                        keys: UnsafeMutablePointer<Float>, keyStride: Int,
+                        values: UnsafeMutablePointer<Float>,
                         into out: UnsafeMutablePointer<Float>, state: LlamaRunState) {
         let c = configuration
         let hd = c.headDimension, group = c.groupSize, kvHeads = c.kvHeads
@@ -197,28 +197,34 @@ public final class LlamaModel: @unchecked Sendable {
         let scale = 1 / Float(hd).squareRoot()
         let block = LlamaRunState.attentionBlock
         let blocks = (n + block - 1) / block
-        // Decode has few items (one per KV head): split the groups' query heads too, for balance.
-        let members = n == 1 ? 1 : group
-        let splits = group / members
+        // All query heads of a group in one item: each key/value row is read once for them.
+        let members = group
+        let splits = 1
         LlamaMath.parallelFor(blocks * kvHeads * splits) { item, thread in
             let m0 = (item % splits) * members
             let g = (item / splits) % kvHeads
             let t0 = (item / (splits * kvHeads)) * block, t1 = min(n, t0 + block)
             let span = start + t1  // keys seen by the block's last token
-            // scores[row × span + j], row = (t - t0) × members + (member - m0)
+            let rowStride = (span + 15) / 16 * 16
+            let rowCount = (t1 - t0) * members
+            // scores[row × rowStride + j], row = (t - t0) × members + (member - m0)
             let scores = state.scores(thread: thread)
-            for j in 0..<span {
-                let key = keys + j * kvWidth + g * hd
-                for t in t0..<t1 where j <= start + t {
-                    for member in m0..<m0 + members {
-                        let query = q + t * qWidth + (g * group + member) * hd
-                        scores[((t - t0) * members + member - m0) * span + j] = LlamaMath.dot(query, key, hd) * scale
-                    }
-                }
+            func query(_ row: Int) -> UnsafePointer<Float> {
+                let r = min(row, rowCount - 1)  // padding rows repeat the last one
+                return UnsafePointer(q + (t0 + r / members) * qWidth + (g * group + m0 + r % members) * hd)
+            }
+            let keyRows = UnsafePointer(keys + g * hd * keyStride)
+            var row = 0
+            while row < rowCount {
+                LlamaMath.scores4(queries: (query(row), query(row + 1), query(row + 2), query(row + 3)),
+                                  keys: keyRows, dimension: hd, span: span,
+                                  scale: scale, into: scores + row * rowStride, rowStride: rowStride,
+                                  rows: min(4, rowCount - row))
+                row += 4
             }
             for t in t0..<t1 {
                 for member in m0..<m0 + members {
-                    LlamaMath.softmax(scores + ((t - t0) * members + member - m0) * span, start + t + 1)
+                    LlamaMath.softmax(scores + ((t - t0) * members + member - m0) * rowStride, start + t + 1)
                     (out + t * qWidth + (g * group + member) * hd).initialize(repeating: 0, count: hd)
                 }
             }
@@ -226,7 +232,7 @@ public final class LlamaModel: @unchecked Sendable {
                 let value = values + j * kvWidth + g * hd
                 for t in t0..<t1 where j <= start + t {
                     for member in m0..<m0 + members {
-                        let p = scores[((t - t0) * members + member - m0) * span + j]
+                        let p = scores[((t - t0) * members + member - m0) * rowStride + j]
                         LlamaMath.axpy(p, value, out + t * qWidth + (g * group + member) * hd, hd)
                     }
                 }

@@ -8,7 +8,7 @@ final class LlamaRunState {
     static let attentionBlock = 4
     /// Threads with score scratch (the kernels' pool never runs more).
     let maxThreads = 64
-    /// Floats of score scratch per thread: attentionBlock × group × contextLength.
+    /// Floats of score scratch per thread: attentionBlock × group × contextLength rounded up to 16.
     let scoresPerThread: Int
     /// x, xb: [batch × width]; q, attention: [batch × queryWidth]; k, v: [batch × kvWidth];
     /// hb, hb2: [batch × feedForward]; scoreStorage: [maxThreads × scoresPerThread] (zero pages until
@@ -50,7 +50,7 @@ final class LlamaRunState {
         v = buffer(batchCapacity * c.kvWidth)
         hb = buffer(batchCapacity * c.feedForwardLength)
         hb2 = buffer(batchCapacity * c.feedForwardLength)
-        scoresPerThread = LlamaRunState.attentionBlock * c.groupSize * contextLength
+        scoresPerThread = LlamaRunState.attentionBlock * c.groupSize * ((contextLength + 15) / 16 * 16)
         scoreStorage = calloc(maxThreads * scoresPerThread, MemoryLayout<Float>.stride)!.assumingMemoryBound(to: Float.self)
         logits = buffer(c.vocabularySize)
         ropeCos = buffer(c.ropeDimensionCount / 2)

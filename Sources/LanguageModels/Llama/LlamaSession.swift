@@ -28,7 +28,7 @@ public final class LlamaSession: LanguageModelSession {
         self.contextLength = contextLength
         self.batchSize = max(1, min(batchSize, contextLength))
         let c = model.configuration
-        cache = KVCache(layers: c.blockCount, capacity: contextLength, width: c.kvWidth)
+        cache = KVCache(layers: c.blockCount, capacity: contextLength, width: c.kvWidth, heads: c.kvHeads)
         state = LlamaRunState(configuration: c, batchCapacity: self.batchSize, contextLength: contextLength)
     }
 
