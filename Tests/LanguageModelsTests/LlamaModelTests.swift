@@ -130,6 +130,19 @@ struct LlamaModelTests {
         #expect(Self.close(again, try model.makeSession().append(Self.tokens)))
     }
 
+    /// Long enough that decode takes the split (flash-decoding) attention path.
+    @Test(arguments: ["llama", "qwen2"])
+    func longDecodeMatchesBatch(architecture: String) throws {
+        let model = try Self.load(Tiny(architecture: architecture))
+        let long = (0..<150).map { Int32($0 * 13 % 40) }
+        let whole = try model.makeSession(contextLength: 200).append(long)
+        let stepwise = model.makeSession(contextLength: 200)
+        _ = try stepwise.append(Array(long[0..<100]))
+        var logits: [Float] = []
+        for t in long[100...] { logits = try stepwise.append([t]) }
+        #expect(Self.close(whole, logits))
+    }
+
     @Test func batchChunkingMatchesOneBatch() throws {
         let model = try Self.load(Tiny())
         let long = (0..<50).map { Int32($0 * 7 % 40) }

@@ -181,6 +181,82 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
+    /// Decode attention of one query at `position`, split over key ranges as well as KV heads
+    /// (flash-decoding) so the pool's threads get equal work whatever the number of KV heads: each
+    /// part keeps its own softmax maximum and sum, merged at the end.
+    private func attendOne(query q: UnsafeMutablePointer<Float>, position: Int,
+                           keys: UnsafeMutablePointer<Float>, keyStride: Int,
+                           values: UnsafeMutablePointer<Float>,
+                           into out: UnsafeMutablePointer<Float>, state: LlamaRunState) {
+        let c = configuration
+        let hd = c.headDimension, group = c.groupSize, kvHeads = c.kvHeads, kvWidth = c.kvWidth
+        let scale = 1 / Float(hd).squareRoot()
+        let parts = LlamaRunState.decodeParts
+        let span = position + 1
+        let partial = state.partialOutputs, stats = state.partialStats  // [g][part][member]
+        LlamaMath.parallelFor(kvHeads * parts) { item, thread in
+            let g = item / parts, part = item % parts
+            let lo = (part * span / parts) / 16 * 16
+            let hi = part == parts - 1 ? span : ((part + 1) * span / parts) / 16 * 16
+            let slot = (g * parts + part) * group
+            guard hi > lo else {
+                for member in 0..<group { stats[2 * (slot + member)] = -.infinity; stats[2 * (slot + member) + 1] = 0 }
+                return
+            }
+            let length = hi - lo, rowStride = (length + 15) / 16 * 16
+            let scores = state.scores(thread: thread)
+            func query(_ member: Int) -> UnsafePointer<Float> {
+                UnsafePointer(q + (g * group + min(member, group - 1)) * hd)
+            }
+            let keyTiles = UnsafePointer(keys + g * hd * keyStride + (lo / 16) * hd * 16)
+            var member = 0
+            while member < group {
+                LlamaMath.scores4(queries: (query(member), query(member + 1), query(member + 2), query(member + 3)),
+                                  keys: keyTiles, dimension: hd, span: length, scale: scale,
+                                  into: scores + member * rowStride, rowStride: rowStride, rows: min(4, group - member))
+                member += 4
+            }
+            for member in 0..<group {
+                let row = scores + member * rowStride
+                var maximum = -Float.infinity
+                for j in 0..<length where row[j] > maximum { maximum = row[j] }
+                var sum: Float = 0
+                for j in 0..<length {
+                    let e = (row[j] - maximum).exp
+                    row[j] = e
+                    sum += e
+                }
+                stats[2 * (slot + member)] = maximum
+                stats[2 * (slot + member) + 1] = sum
+                (partial + (slot + member) * hd).initialize(repeating: 0, count: hd)
+            }
+            for j in 0..<length {
+                let value = values + (lo + j) * kvWidth + g * hd
+                for member in 0..<group {
+                    LlamaMath.axpy(scores[member * rowStride + j], value, partial + (slot + member) * hd, hd)
+                }
+            }
+        }
+        for g in 0..<kvHeads {
+            for member in 0..<group {
+                var maximum = -Float.infinity
+                for part in 0..<parts { maximum = max(maximum, stats[2 * ((g * parts + part) * group + member)]) }
+                let o = out + (g * group + member) * hd
+                o.initialize(repeating: 0, count: hd)
+                var total: Float = 0
+                for part in 0..<parts {
+                    let index = (g * parts + part) * group + member
+                    guard stats[2 * index + 1] > 0 else { continue }
+                    let weight = (stats[2 * index] - maximum).exp
+                    total += weight * stats[2 * index + 1]
+                    LlamaMath.axpy(weight, partial + index * hd, o, hd)
+                }
+                let inverse = 1 / total
+                for d in 0..<hd { o[d] *= inverse }
+            }
+        }
+    }
+
     /// Causal grouped-query attention of `n` new queries at positions `start..<start+n` over the
     /// cached keys/values `0..<start+n`; writes `out[n × queryWidth]`.
     ///
@@ -195,6 +271,10 @@ public final class LlamaModel: @unchecked Sendable {
         let hd = c.headDimension, group = c.groupSize, kvHeads = c.kvHeads
         let qWidth = c.queryWidth, kvWidth = c.kvWidth
         let scale = 1 / Float(hd).squareRoot()
+        if n == 1 && start >= 64 {
+            attendOne(query: q, position: start, keys: keys, keyStride: keyStride, values: values, into: out, state: state)
+            return
+        }
         let block = LlamaRunState.attentionBlock
         let blocks = (n + block - 1) / block
         // All query heads of a group in one item: each key/value row is read once for them.

@@ -6,6 +6,11 @@ final class LlamaRunState {
     let contextLength: Int
     /// Tokens per attention work item (they share each key/value row load).
     static let attentionBlock = 4
+    /// Key ranges per KV head in decode attention.
+    static let decodeParts = 4
+    /// Decode attention partial outputs [kvHeads × decodeParts × group × headDimension] and their
+    /// softmax (maximum, sum) pairs.
+    let partialOutputs, partialStats: UnsafeMutablePointer<Float>
     /// Threads with score scratch (the kernels' pool never runs more).
     let maxThreads = 64
     /// Floats of score scratch per thread: attentionBlock × group × contextLength rounded up to 16.
@@ -50,6 +55,8 @@ final class LlamaRunState {
         v = buffer(batchCapacity * c.kvWidth)
         hb = buffer(batchCapacity * c.feedForwardLength)
         hb2 = buffer(batchCapacity * c.feedForwardLength)
+        partialOutputs = buffer(LlamaRunState.decodeParts * c.queryWidth)
+        partialStats = buffer(2 * LlamaRunState.decodeParts * c.headCount)
         scoresPerThread = LlamaRunState.attentionBlock * c.groupSize * ((contextLength + 15) / 16 * 16)
         scoreStorage = calloc(maxThreads * scoresPerThread, MemoryLayout<Float>.stride)!.assumingMemoryBound(to: Float.self)
         logits = buffer(c.vocabularySize)
@@ -58,7 +65,9 @@ final class LlamaRunState {
     }
 
     deinit {
-        for p in [x, xb, q, k, v, attention, hb, hb2, logits, ropeCos, ropeSin] { p.deallocate() }
+        for p in [x, xb, q, k, v, attention, hb, hb2, logits, ropeCos, ropeSin, partialOutputs, partialStats] {
+            p.deallocate()
+        }
         free(scoreStorage)
     }
 }
