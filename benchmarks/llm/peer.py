@@ -5,7 +5,7 @@ from llama_cpp import Llama
 model, prompt_len, decode_len, threads, repeats = sys.argv[1], *map(int, sys.argv[2:6])
 start = time.perf_counter()
 llm = Llama(model_path=model, n_threads=threads, n_threads_batch=threads, n_ctx=prompt_len + decode_len + 8,
-            n_batch=prompt_len, n_ubatch=prompt_len, verbose=False, logits_all=False)
+            n_batch=prompt_len + decode_len + 8, n_ubatch=prompt_len, verbose=False, logits_all=False)
 load_s = time.perf_counter() - start
 vocab = llm.n_vocab()
 prompt = [1000 + (i * 7919) % (vocab // 2) for i in range(prompt_len)]
