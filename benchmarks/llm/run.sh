@@ -33,7 +33,9 @@ models=()
 mkdir -p benchmarks/out
 for m in "${models[@]}"; do
   a="$("$ours" "$m" --prompt "$prompt" --decode "$decode" --threads "$threads" --repeats "$repeats")"
-  b="$("$py" benchmarks/llm/peer.py "$m" "$prompt" "$decode" "$threads" "$repeats")"
+  # llama.cpp's OpenMP threads spin-wait by default; on a shared, loaded machine that collapses its
+  # throughput (measured here: 3.6 decode t/s spinning vs 49 passive). Override with OMP_WAIT_POLICY.
+  b="$(OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" "$py" benchmarks/llm/peer.py "$m" "$prompt" "$decode" "$threads" "$repeats")"
   echo "$a"; echo "$b"
   "$py" - "$a" "$b" <<'PY'
 import json, sys
