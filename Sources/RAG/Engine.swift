@@ -65,15 +65,19 @@ public final class Engine: Sendable {
     /// Searches the index with the chosen retriever.
     public func search(_ query: String, limit: Int = 10, retriever kind: RetrieverKind = .hybrid) throws -> [SearchResult] {
         let retriever = try makeRetriever(kind)
-        let hits = try retriever.search(query, limit: limit)
+        return try chunkRecords(for: retriever.search(query, limit: limit)).map { hit, c in
+            SearchResult(document: c.documentName, chunkID: c.id, title: c.title, heading: c.heading,
+                                text: c.text, score: hit.score, start: c.start, end: c.end)
+        }
+    }
+
+    /// Each hit with its chunk record, in rank order; a retriever that returned bare ids is filled in
+    /// with one store read, and hits whose chunk is gone are dropped.
+    func chunkRecords(for hits: [SearchHit]) throws -> [(hit: SearchHit, chunk: ChunkRecord)] {
         let missing = hits.filter { $0.chunk == nil }.map(\.chunkID)
         var records: [Int64: ChunkRecord] = [:]
         if !missing.isEmpty { for r in try store.chunks(ids: missing) { records[r.id] = r } }
-        return hits.compactMap { hit in
-            guard let c = hit.chunk ?? records[hit.chunkID] else { return nil }
-            return SearchResult(document: c.documentName, chunkID: c.id, title: c.title, heading: c.heading,
-                                text: c.text, score: hit.score, start: c.start, end: c.end)
-        }
+        return hits.compactMap { hit in (hit.chunk ?? records[hit.chunkID]).map { (hit, $0) } }
     }
 
     /// A retriever over this index.

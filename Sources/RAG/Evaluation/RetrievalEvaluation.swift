@@ -77,10 +77,7 @@ extension Engine {
             let hits = try retriever.search(q.question, limit: depth)
             let d = clock.now - start
             times.append(Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15)
-            let missing = hits.filter { $0.chunk == nil }.map(\.chunkID)
-            var names: [Int64: String] = [:]
-            if !missing.isEmpty { for r in try store.chunks(ids: missing) { names[r.id] = r.documentName } }
-            let ranked = hits.compactMap { $0.chunk?.documentName ?? names[$0.chunkID] }
+            let ranked = try chunkRecords(for: hits).map(\.chunk.documentName)
             let goldSet = Set(gold)
             for k in ks {
                 let found = Set(ranked.prefix(k)).intersection(goldSet).count
