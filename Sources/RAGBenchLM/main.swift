@@ -1,6 +1,7 @@
 // rag-bench-lm: prefill and decode throughput of our Llama-family engine on a GGUF model.
 //
 //   rag-bench-lm <model.gguf> [--prompt 512] [--decode 128] [--threads 2] [--repeats 3]
+//   rag-bench-lm <model.gguf> --agreement REFS.json [--threads 2]   (see Agreement.swift)
 //
 // Prints one JSON line: median prefill tokens/s (one batched append of the prompt), median
 // decode tokens/s (greedy, one token per append), load seconds and peak RSS in MB. The prompt is
@@ -19,6 +20,11 @@ guard let modelPath = arguments.first, !modelPath.hasPrefix("-") else {
     fail("usage: rag-bench-lm <model.gguf> [--prompt N] [--decode N] [--threads N] [--repeats N]")
 }
 arguments.removeFirst()
+var agreementPath: String?
+if let index = arguments.firstIndex(of: "--agreement"), index + 1 < arguments.count {
+    agreementPath = arguments[index + 1]
+    arguments.removeSubrange(index...index + 1)
+}
 var options = ["--prompt": 512, "--decode": 128, "--threads": 2, "--repeats": 3]
 while let flag = arguments.first {
     guard options[flag] != nil, arguments.count >= 2, let value = Int(arguments[1]), value > 0 else {
@@ -55,6 +61,13 @@ do {
     fail("\(error)")
 }
 let loadSeconds = now() - loadStart
+if let agreementPath {
+    let report = try runAgreement(model: model, modelName: URL(fileURLWithPath: modelPath).lastPathComponent,
+                                  references: URL(fileURLWithPath: agreementPath))
+    let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+    exit(0)
+}
 let vocabulary = model.configuration.vocabularySize
 // Ordinary (non-special) ids spread over the vocabulary; peer.py uses the same formula.
 let prompt: [Int32] = (0..<promptLength).map { Int32(1000 + ($0 * 7919) % (vocabulary / 2)) }

@@ -17,13 +17,17 @@ struct GreedyGoldenTests {
         let prompts: [Prompt]
     }
 
-    /// Tolerances, measured rather than wished for. SmolLM2-135M is very sensitive to rounding: a
-    /// float64 forward pass on the dequantized weights differs from llama.cpp by up to 0.22 on the
-    /// first prompt's top-5 logits, and changing only how one matrix's activations are quantized
-    /// moves our logits by 0.3-0.7 (8-bit activations as in llama.cpp, but float block scales and
-    /// an f32 KV cache where llama.cpp rounds to f16); the float64 pass itself picks another token
-    /// than llama.cpp at a step where llama.cpp's margin is 0.33 (plain_completion, step 5).
-    /// Qwen2.5 is far less sensitive and is held to the tight bounds.
+    /// Tolerances, measured rather than wished for: they are llama.cpp's own spread. llama.cpp
+    /// (llama-cpp-python 0.3.36, the golden files' version) fed the same prompts one token at a time
+    /// instead of in one batch differs from its own golden logits by up to 0.43 (SmolLM2,
+    /// chat_qa_with_context) and 0.17 (Qwen2.5), and picks another greedy token than its golden run at
+    /// SmolLM2 steps whose margin is 0.11-0.20. Over 40 retrieval prompts
+    /// (benchmarks/llm/agreement.sh) its token-by-token top-5 logits differ from its batched ones
+    /// by up to 0.82 (SmolLM2) and 0.35 (Qwen2.5), and ours by up to 0.65 and 0.26. The cause is
+    /// 8-bit activation quantization: a change in summation order flips roundings, which SmolLM2
+    /// amplifies most. Rounding like llama.cpp (f16 KV cache, queries and attention weights, f16
+    /// q8 scales, float RoPE angles) was tried and measured: it did not bring the distributions
+    /// closer, so it is not done. The 0.1 is below the reference's own reproducibility.
     struct Tolerance {
         /// Below this top-1/top-2 margin (llama.cpp's) either token is an acceptable greedy choice.
         var tieMargin: Float
@@ -43,11 +47,13 @@ struct GreedyGoldenTests {
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: goldenURL))
         let model = try LlamaModel(url: modelURL)
         let session = model.makeSession(contextLength: 512)
+        var worst: Float = 0
         for prompt in golden.prompts {
             session.truncate(to: 0)
             var logits = try session.append(prompt.prompt_ids_no_bos)
             #expect(logits.count == model.configuration.vocabularySize)
             for top in prompt.first_position_top5 {
+                worst = max(worst, abs(logits[top.id] - top.logit))
                 #expect(abs(logits[top.id] - top.logit) < tolerance.logit,
                         "\(prompt.name): logit of \(top.id) is \(logits[top.id]), llama.cpp \(top.logit)")
             }
@@ -64,11 +70,12 @@ struct GreedyGoldenTests {
                 logits = try session.append([expected])
             }
         }
+        print("\(name): largest first-position top-5 logit difference from llama.cpp \(worst)")
     }
 
     @Test func smolLM2() throws {
         try check(model: GGUFTestPaths.smolLM, golden: "smollm2_greedy.json",
-                  tolerance: Tolerance(tieMargin: 0.5, logit: 0.75))
+                  tolerance: Tolerance(tieMargin: 0.25, logit: 0.75))
     }
 
     @Test func qwen25Coder() throws {
