@@ -2,8 +2,10 @@
 # LM throughput: our engine (rag-bench-lm) beside llama.cpp (llama-cpp-python, benchmarks/.venv) on
 # the same GGUF files, same token ids, same thread count, in the same run; prints ratios ours/peer.
 #
-#   benchmarks/llm/run.sh [--prompt 512] [--decode 128] [--threads 2] [--repeats 3] [--only smollm|qwen]
+#   benchmarks/llm/run.sh [--prompt 512] [--decode 128] [--threads 2] [--repeats 3] [--only smollm|qwen|qwen15]
 #
+# Runs SmolLM2-135M and Qwen2.5-Coder-0.5B, and Qwen2.5-Coder-1.5B when it is installed
+# (`rag models pull qwen2.5-coder-1.5b`).
 # Prefill = one batched append of the prompt; decode = greedy, one token per call. Peak RSS is the
 # process maximum (the Python peer's includes the interpreter). Numbers vary with machine load.
 set -euo pipefail
@@ -28,8 +30,10 @@ if ! "$py" -c "import llama_cpp" 2>/dev/null; then
   echo "llama-cpp-python missing: run benchmarks/setup-peers.sh first" >&2; exit 1
 fi
 models=()
-[ "$only" != qwen ] && models+=("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-[ "$only" != smollm ] && models+=("models/qwen2.5-coder-0.5b-instruct.gguf")
+{ [ -z "$only" ] || [ "$only" = smollm ]; } && models+=("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+{ [ -z "$only" ] || [ "$only" = qwen ]; } && models+=("models/qwen2.5-coder-0.5b-instruct.gguf")
+big="models/qwen2.5-coder-1.5b-instruct.gguf"
+{ { [ -z "$only" ] && [ -f "$big" ]; } || [ "$only" = qwen15 ]; } && models+=("$big")
 mkdir -p benchmarks/out
 for m in "${models[@]}"; do
   a="$("$ours" "$m" --prompt "$prompt" --decode "$decode" --threads "$threads" --repeats "$repeats")"
