@@ -2,7 +2,7 @@
 # Logit agreement with llama.cpp beyond the four golden prompts: 40 retrieval-style chat prompts
 # (HotpotQA dev questions with their gold passages from ../shared/data), both models.
 #
-#   benchmarks/llm/agreement.sh [--count 40] [--only smollm|qwen]
+#   benchmarks/llm/agreement.sh [--count 40] [--only smollm|qwen|qwen15]
 #
 # For each prompt: the largest difference over llama.cpp's top-5 logits at the last position,
 # ours (batched prefill) against llama.cpp's batched evaluation, and llama.cpp's own token-by-token
@@ -20,17 +20,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
-scratch="${SCRATCH:-.build-lm-rel}"
-swift build -c release --scratch-path "$scratch" --product rag-bench-lm >&2
-ours="$scratch/release/rag-bench-lm"
-py="benchmarks/.venv/bin/python"
-if ! "$py" -c "import llama_cpp" 2>/dev/null; then
-  echo "llama-cpp-python missing: run benchmarks/setup-peers.sh first" >&2; exit 1
-fi
-models=()
-[ "$only" != qwen ] && models+=("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-[ "$only" != smollm ] && models+=("models/qwen2.5-coder-0.5b-instruct.gguf")
-mkdir -p benchmarks/out
+. benchmarks/llm/common.sh
 for m in "${models[@]}"; do
   refs="benchmarks/out/agreement-$(basename "$m" .gguf)-$count.json"
   [ -f "$refs" ] || OMP_WAIT_POLICY=passive "$py" benchmarks/llm/agreement_peer.py "$m" "$count" "$refs" 2 2>/dev/null
