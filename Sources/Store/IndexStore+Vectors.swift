@@ -68,24 +68,26 @@ extension IndexStore {
         }
     }
 
-    /// Vectors of already-embedded chunks whose text equals one of `texts` (text -> vector), so a
+    /// Vectors of already-embedded chunks with the same text, heading and document title as one of
+    /// `wanted` (chunks are embedded with their title and heading path, so all three must match), so a
     /// re-ingest can reuse them instead of embedding again.
-    public func existingVectors(forTexts texts: [String]) throws -> [String: [Float]] {
-        if texts.isEmpty { return [:] }
-        let wanted = Set(texts)
-        let keys = Array(Set(wanted.map(TextKey.of)))
+    public func existingVectors(for wanted: [EmbeddedText]) throws -> [EmbeddedText: [Float]] {
+        if wanted.isEmpty { return [:] }
+        let wantedSet = Set(wanted)
+        let keys = Array(Set(wanted.map { TextKey.of($0.text) }))
         return try run("looking up existing vectors") {
             try writer.read { db in
-                var result: [String: [Float]] = [:]
+                var result: [EmbeddedText: [Float]] = [:]
                 for start in stride(from: 0, to: keys.count, by: 500) {
                     let batch = Array(keys[start..<min(start + 500, keys.count)])
                     let rows = try Row.fetchCursor(db, sql: """
-                        SELECT text, vector FROM chunks WHERE vector IS NOT NULL AND text_key IN (\(databaseQuestionMarks(count: batch.count)))
+                        SELECT d.title, c.heading, c.text, c.vector FROM chunks c JOIN documents d ON d.id = c.document_id
+                        WHERE c.vector IS NOT NULL AND c.text_key IN (\(databaseQuestionMarks(count: batch.count)))
                         """, arguments: StatementArguments(batch))
                     while let row = try rows.next() {
-                        let text: String = row[0]
-                        guard wanted.contains(text), result[text] == nil, let data: Data = row[1] else { continue }
-                        result[text] = VectorCoding.decode(data)
+                        let found = EmbeddedText(title: row[0], heading: row[1], text: row[2])
+                        guard wantedSet.contains(found), result[found] == nil, let data: Data = row[3] else { continue }
+                        result[found] = VectorCoding.decode(data)
                     }
                 }
                 return result

@@ -25,6 +25,19 @@ public struct ChunkInput: Sendable, Equatable {
     }
 }
 
+/// What a chunk's vector is computed from: its document's title, its heading path and its text.
+public struct EmbeddedText: Sendable, Hashable {
+    public var title: String
+    public var heading: String
+    public var text: String
+
+    public init(title: String, heading: String, text: String) {
+        self.title = title
+        self.heading = heading
+        self.text = text
+    }
+}
+
 /// One document of a source: a file yields one document, a JSONL corpus yields one per passage.
 public struct DocumentInput: Sendable, Equatable {
     /// The document name: the file path, or a JSONL passage id.

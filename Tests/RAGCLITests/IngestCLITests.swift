@@ -71,6 +71,39 @@ struct IngestCLITests {
         #expect(notThere.stderr.split(separator: "\n").count == 1)
     }
 
+    /// A changed corpus re-embeds only what changed; a passage whose title changed is embedded
+    /// again (its vector is computed from title, heading and text), an untouched one is reused.
+    @Test func vectorsAreReusedOnlyForTheSameTitleAndText() throws {
+        guard CLIHarness.hasEmbeddingModel else {
+            if CLIHarness.inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI") }
+            return
+        }
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus.jsonl"), index = dir.appendingPathComponent("index")
+        func write(firstTitle: String, extra: Bool) throws {
+            var lines = [
+                #"{"id": "p1", "title": "\#(firstTitle)", "text": "The lighthouse keeper lit the lamp at dusk every evening."}"#,
+                #"{"id": "p2", "title": "Ferries", "text": "River ferries cross twice an hour in the summer months."}"#,
+            ]
+            if extra { lines.append(#"{"id": "p3", "title": "Mines", "text": "Copper was mined in the hills until 1890."}"#) }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: corpus)
+        }
+        try write(firstTitle: "Lighthouses", extra: false)
+        let first = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        #expect(first["chunks_embedded"] as? Int == 2)
+
+        try write(firstTitle: "Lighthouses", extra: true)  // only p3 is new
+        let added = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        #expect(added["vectors_reused"] as? Int == 2)
+        #expect(added["chunks_embedded"] as? Int == 1)
+
+        try write(firstTitle: "Beacons", extra: true)  // p1's title changed: its vector must be recomputed
+        let renamed = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        #expect(renamed["vectors_reused"] as? Int == 2)
+        #expect(renamed["chunks_embedded"] as? Int == 1)
+    }
+
     @Test func badInputIsReportedNotFatal() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

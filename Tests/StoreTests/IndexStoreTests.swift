@@ -159,16 +159,23 @@ import Testing
         }
     }
 
-    @Test func existingVectorsAreFoundByText() throws {
+    @Test func existingVectorsMatchTitleHeadingAndText() throws {
         let store = try IndexStore.inMemory()
         try store.setEmbeddingModel(id: "m", dimension: 2)
         try store.write([
             makeSource("a.txt", documents: [("a.txt", "A", ["same text", "other"])], vectors: [[1, 2], [3, 4]]),
             makeSource("b.txt", documents: [("b.txt", "B", ["no vector here"])]),
         ])
-        let found = try store.existingVectors(forTexts: ["same text", "no vector here", "absent"])
-        #expect(found == ["same text": [1, 2]])
-        #expect(try store.existingVectors(forTexts: []).isEmpty)
+        let same = EmbeddedText(title: "A", heading: "Intro > Part 0", text: "same text")
+        let found = try store.existingVectors(for: [
+            same, EmbeddedText(title: "B", heading: "Intro > Part 0", text: "no vector here"),
+            EmbeddedText(title: "A", heading: "Intro > Part 0", text: "absent"),
+            // Same text under another title or heading was embedded from different words.
+            EmbeddedText(title: "Renamed", heading: "Intro > Part 0", text: "same text"),
+            EmbeddedText(title: "A", heading: "Intro", text: "same text"),
+        ])
+        #expect(found == [same: [1, 2]])
+        #expect(try store.existingVectors(for: []).isEmpty)
     }
 }
 

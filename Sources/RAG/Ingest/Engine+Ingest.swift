@@ -149,15 +149,21 @@ extension Engine {
         return report
     }
 
-    /// Fills in chunk vectors: reuses the stored vector of an identical chunk text, embeds the rest.
+    /// Fills in chunk vectors: reuses the stored vector of a chunk with the same text, heading and
+    /// title (what it was embedded from), embeds the rest.
     private func embed(_ documents: inout [DocumentInput], texts embeddingTexts: [[String]], with embedder: any Embedder,
                        report: inout IngestReport, progress: (Int) -> Void) throws {
-        let texts = documents.flatMap { $0.chunks.map(\.text) }
-        let reusable = try store.existingVectors(forTexts: texts)
+        func embedded(_ d: Int, _ c: Int) -> EmbeddedText {
+            let chunk = documents[d].chunks[c]
+            return EmbeddedText(title: documents[d].title, heading: chunk.heading, text: chunk.text)
+        }
+        let reusable = try store.existingVectors(for: documents.indices.flatMap { d in
+            documents[d].chunks.indices.map { embedded(d, $0) }
+        })
         var pending: [(d: Int, c: Int)] = []
         for d in documents.indices {
             for c in documents[d].chunks.indices {
-                if let v = reusable[documents[d].chunks[c].text], v.count == embedder.dimension {
+                if let v = reusable[embedded(d, c)], v.count == embedder.dimension {
                     documents[d].chunks[c].vector = v
                     report.vectorsReused += 1
                 } else {
