@@ -37,7 +37,7 @@ extension VectorIndex {
         withUnsafeBytes(of: UInt64(count).littleEndian) { header.append(contentsOf: $0) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         do {
-            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)  // FileHandle below throws if it failed
             let handle = try FileHandle(forWritingTo: temporary)
             try handle.write(contentsOf: header)
             try ids.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!), count: $0.count, deallocator: .none)) }
