@@ -89,7 +89,8 @@ public final class Engine: Sendable {
             return try denseRetriever()
         case .hybrid:
             guard try store.embeddingModel() != nil else { return BM25Retriever(store: store) }
-            return HybridRetriever([BM25Retriever(store: store), try denseRetriever()])
+            return HybridRetriever([BM25Retriever(store: store), try denseRetriever()],
+                                   fusion: configuration.hybridFusion)
         }
     }
 

@@ -28,6 +28,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Use at most this many questions per file (0 = all).")
     var maxQuestions = 0
 
+    @Option(name: .long, help: "Skip this many questions at the start of each file (for a held-out split: tune on --max-questions N, check on --skip N).")
+    var skip = 0
+
     @Flag(name: .long, help: "Print {\"scores\":[...]} on stdout.")
     var json = false
 
@@ -42,7 +45,8 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         var scores: [RetrievalScore] = []
         for file in files {
             let url = URL(fileURLWithPath: file)
-            var questions = try LabelledQuestion.load(url).filter { !($0.supportingIDs ?? []).isEmpty }
+            var questions = Array(try LabelledQuestion.load(url).filter { !($0.supportingIDs ?? []).isEmpty }
+                .dropFirst(max(0, skip)))
             if questions.isEmpty { continue }
             if maxQuestions > 0 { questions = Array(questions.prefix(maxQuestions)) }
             let dataset = questions.first?.dataset ?? url.deletingPathExtension().lastPathComponent
