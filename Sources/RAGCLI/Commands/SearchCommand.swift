@@ -10,7 +10,7 @@ struct SearchCommand: AsyncParsableCommand {
         discussion: """
             Any text is a valid query: quotes, parentheses and operators are taken literally.
             bm25 ranks by words (SQLite FTS5), dense by meaning (all-MiniLM-L6-v2 embeddings),
-            hybrid adds both's scores, each scaled to 0-1 over its top 50 (falls back to bm25 when the index has no vectors).
+            hybrid adds the two scores, each scaled to 0-1 over its top 50 hits (falls back to bm25 when the index has no vectors).
 
             Examples:
               rag search "fts5 tokenizer"
