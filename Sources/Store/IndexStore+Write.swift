@@ -28,46 +28,80 @@ extension IndexStore {
                 let insertSource = try db.cachedStatement(sql: """
                     INSERT INTO sources(path, content_hash, mtime, size, type, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
                     """)
-                let insertDocument = try db.cachedStatement(sql: """
-                    INSERT INTO documents(source_id, name, title, type) VALUES (?, ?, ?, ?)
-                    """)
-                let insertChunk = try db.cachedStatement(sql: """
-                    INSERT INTO chunks(document_id, ordinal, text, heading, start, "end", text_key, vector)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
                 for source in sources {
                     summary.chunksRemoved += try Self.deleteSource(db, path: source.path)
                     try insertSource.execute(arguments: [
                         source.path, source.contentHash, source.modificationDate.timeIntervalSince1970,
                         source.size, source.type, now,
                     ])
-                    let sourceID = db.lastInsertedRowID
-                    for document in source.documents {
-                        try insertDocument.execute(arguments: [sourceID, document.name, document.title, document.type])
-                        let documentID = db.lastInsertedRowID
-                        for chunk in document.chunks {
-                            var blob: Data?
-                            if let vector = chunk.vector {
-                                guard let dimension else { throw StoreError.embeddingModelNotSet }
-                                guard vector.count == dimension else {
-                                    throw StoreError.vectorDimensionMismatch(
-                                        expected: dimension, found: vector.count,
-                                        context: "chunk \(chunk.ordinal) of \(document.name)")
-                                }
-                                blob = VectorCoding.encode(vector)
-                            }
-                            try insertChunk.execute(arguments: [
-                                documentID, chunk.ordinal, chunk.text, chunk.heading, chunk.start, chunk.end,
-                                TextKey.of(chunk.text), blob,
-                            ])
-                            summary.chunksAdded += 1
-                        }
-                    }
+                    summary.chunksAdded += try Self.insertDocuments(db, source.documents, sourceID: db.lastInsertedRowID,
+                                                                    dimension: dimension)
                 }
                 try Self.bumpGeneration(db)
                 return summary
             }
         }
+    }
+
+    /// Adds documents to the source at `path` (already written, e.g. by the first part of a large
+    /// corpus) in one transaction; with `contentHash`, also records the source's hash, marking it
+    /// complete. A corpus written in parts therefore keeps every committed part if the process dies,
+    /// and until its last part commits its stored hash is not the file's, so a re-run redoes it.
+    ///
+    /// - Throws: ``StoreError/invalidInput(_:)`` if no source has that path; see ``write(_:)``.
+    @discardableResult
+    public func append(_ documents: [DocumentInput], toSource path: String, contentHash: String? = nil) throws -> WriteSummary {
+        try run("adding \(documents.count) document(s) to \(path)") {
+            try writer.write { db in
+                guard let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE path = ?", arguments: [path]) else {
+                    throw StoreError.invalidInput("no source \(path) to add documents to")
+                }
+                var summary = WriteSummary()
+                summary.chunksAdded = try Self.insertDocuments(db, documents, sourceID: sourceID,
+                                                               dimension: try Self.embeddingDimension(db))
+                if let contentHash {
+                    try db.execute(sql: "UPDATE sources SET content_hash = ?, indexed_at = ? WHERE id = ?",
+                                   arguments: [contentHash, Date().timeIntervalSince1970, sourceID])
+                }
+                try Self.bumpGeneration(db)
+                return summary
+            }
+        }
+    }
+
+    /// Inserts documents and their chunks (FTS rows follow by trigger) under a source; returns the
+    /// number of chunks.
+    static func insertDocuments(_ db: Database, _ documents: [DocumentInput], sourceID: Int64, dimension: Int?) throws -> Int {
+        let insertDocument = try db.cachedStatement(sql: """
+            INSERT INTO documents(source_id, name, title, type) VALUES (?, ?, ?, ?)
+            """)
+        let insertChunk = try db.cachedStatement(sql: """
+            INSERT INTO chunks(document_id, ordinal, text, heading, start, "end", text_key, vector)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var added = 0
+        for document in documents {
+            try insertDocument.execute(arguments: [sourceID, document.name, document.title, document.type])
+            let documentID = db.lastInsertedRowID
+            for chunk in document.chunks {
+                var blob: Data?
+                if let vector = chunk.vector {
+                    guard let dimension else { throw StoreError.embeddingModelNotSet }
+                    guard vector.count == dimension else {
+                        throw StoreError.vectorDimensionMismatch(
+                            expected: dimension, found: vector.count,
+                            context: "chunk \(chunk.ordinal) of \(document.name)")
+                    }
+                    blob = VectorCoding.encode(vector)
+                }
+                try insertChunk.execute(arguments: [
+                    documentID, chunk.ordinal, chunk.text, chunk.heading, chunk.start, chunk.end,
+                    TextKey.of(chunk.text), blob,
+                ])
+                added += 1
+            }
+        }
+        return added
     }
 
     /// Removes the sources at `paths` with their documents, chunks and FTS rows, in one transaction.

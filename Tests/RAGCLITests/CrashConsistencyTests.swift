@@ -58,4 +58,58 @@ struct CrashConsistencyTests {
         let final = try CLIHarness.run(["stats", "--json", "--index", index.path]).json()
         #expect(final["sources"] as? Int == fileCount)
     }
+
+    /// A large JSONL corpus is embedded and committed in parts: a `kill -9` keeps the finished parts,
+    /// and the re-run embeds only the rest (it reuses the committed vectors), then marks the file done.
+    @Test func killedCorpusIngestKeepsEmbeddedParts() throws {
+        guard CLIHarness.hasEmbeddingModel else {
+            if CLIHarness.inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI") }
+            return
+        }
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus.jsonl"), index = dir.appendingPathComponent("index")
+        let passages = 1500, part = 50
+        let lines = (0..<passages).map { i in
+            #"{"id": "p\#(i)", "title": "Harbour \#(i % 37)", "text": "Passage \#(i) records the tide at harbour \#(i % 37) on day \#(i) of the survey."}"#
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: corpus)
+        let child = try CLIHarness.makeProcess(["ingest", corpus.path, "--index", index.path, "--batch-size", "\(part)", "-q"])
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        var committed = 0
+        let deadline = Date().addingTimeInterval(120)
+        while child.isRunning && Date() < deadline {
+            if let stats = try? CLIHarness.run(["stats", "--json", "--index", index.path]).json(),
+               let chunks = stats["chunks"] as? Int, chunks > 0 {
+                committed = chunks
+                break
+            }
+            usleep(20_000)
+        }
+        let killedMidway = child.isRunning
+        if killedMidway { kill(child.processIdentifier, SIGKILL) }
+        child.waitUntilExit()
+        #expect(committed > 0, "no part was committed before the ingest ended")
+
+        let s = try CLIHarness.run(["stats", "--check", "--json", "--index", index.path]).json()
+        #expect(s["integrity"] as? String == "ok")
+        let kept = s["chunks"] as? Int ?? -1
+        #expect(s["documents"] as? Int == kept, "one chunk per passage")
+        if killedMidway && kept < passages {
+            #expect(kept % part == 0, "index holds \(kept) passages: not a whole number of \(part)-chunk parts")
+        }
+
+        let rerun = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--batch-size", "\(part)", "--json"]).json()
+        if killedMidway && kept < passages {
+            #expect(rerun["files_indexed"] as? Int == 1)
+            #expect(rerun["vectors_reused"] as? Int == kept)
+            #expect(rerun["chunks_embedded"] as? Int == passages - kept)
+        }
+        let final = try CLIHarness.run(["stats", "--json", "--index", index.path]).json()
+        #expect(final["chunks"] as? Int == passages)
+        let again = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        #expect(again["files_unchanged"] as? Int == 1, "the finished corpus is recorded with its hash")
+    }
 }

@@ -110,18 +110,32 @@ extension Engine {
                 report.filesSkipped.append(SkippedFile(path: path, reason: "no text to index (empty after extraction)"))
                 continue
             }
-            if let embedder {
-                try embed(&documents, texts: embeddingTexts, with: embedder, report: &report) { done in
-                    state.chunksEmbedded += done
-                    state.elapsed = elapsed()
-                    progress?(state)
-                }
-            }
             report.filesIndexed += 1
             report.documentsIndexed += documents.count
             state.chunksAdded += chunkCount
-            batch.append(SourceInput(path: path, contentHash: hash, modificationDate: file.modificationDate,
-                                     size: file.size, type: loaded.type.rawValue, documents: documents))
+            let source = SourceInput(path: path, contentHash: hash, modificationDate: file.modificationDate,
+                                     size: file.size, type: loaded.type.rawValue, documents: [])
+            let notify: (Int) -> Void = { done in
+                state.chunksEmbedded += done
+                state.elapsed = elapsed()
+                progress?(state)
+            }
+            if let embedder, chunkCount > parameters.batchChunks {
+                // A large source (a JSONL corpus) is embedded and committed in parts, so a killed
+                // ingest keeps what it finished; the re-run reuses those vectors.
+                try commit()
+                try writeInParts(documents, texts: embeddingTexts, source: source, embedder: embedder,
+                                 partChunks: parameters.batchChunks, report: &report, progress: notify)
+                continue
+            }
+            if let embedder {
+                try reuseStoredVectors(&documents, dimension: embedder.dimension, report: &report)
+                try embedMissing(&documents, in: documents.indices, texts: embeddingTexts, with: embedder,
+                                 report: &report, progress: notify)
+            }
+            var whole = source
+            whole.documents = documents
+            batch.append(whole)
             batchChunks += chunkCount
             if batchChunks >= parameters.batchChunks { try commit() }
         }
@@ -149,10 +163,46 @@ extension Engine {
         return report
     }
 
-    /// Fills in chunk vectors: reuses the stored vector of a chunk with the same text, heading and
-    /// title (what it was embedded from), embeds the rest.
-    private func embed(_ documents: inout [DocumentInput], texts embeddingTexts: [[String]], with embedder: any Embedder,
-                       report: inout IngestReport, progress: (Int) -> Void) throws {
+    /// Writes one large source in parts of about `partChunks` chunks, one transaction each: the first
+    /// part replaces the source under a placeholder hash, the others are appended, and the last
+    /// records the real hash. Stored vectors are looked up for the whole source before the first part
+    /// replaces it, so a re-run after a kill embeds only what was not committed.
+    private func writeInParts(_ documents: [DocumentInput], texts: [[String]], source: SourceInput,
+                              embedder: any Embedder, partChunks: Int, report: inout IngestReport,
+                              progress: (Int) -> Void) throws {
+        var documents = documents
+        try reuseStoredVectors(&documents, dimension: embedder.dimension, report: &report)
+        var parts: [Range<Int>] = []
+        var start = 0, chunks = 0
+        for d in documents.indices {
+            chunks += documents[d].chunks.count
+            if chunks >= partChunks || d == documents.count - 1 {
+                parts.append(start..<d + 1)
+                start = d + 1
+                chunks = 0
+            }
+        }
+        for (index, range) in parts.enumerated() {
+            try embedMissing(&documents, in: range, texts: texts, with: embedder, report: &report, progress: progress)
+            let part = Array(documents[range])
+            let last = index == parts.count - 1
+            let summary: WriteSummary
+            if index == 0 {
+                var first = source
+                first.documents = part
+                if !last { first.contentHash = "incomplete:" + source.contentHash }
+                summary = try store.write([first])
+            } else {
+                summary = try store.append(part, toSource: source.path, contentHash: last ? source.contentHash : nil)
+            }
+            report.chunksAdded += summary.chunksAdded
+            report.chunksRemoved += summary.chunksRemoved
+        }
+    }
+
+    /// Fills in the vectors of chunks whose title, heading and text (what a vector is computed from)
+    /// match a stored chunk's.
+    private func reuseStoredVectors(_ documents: inout [DocumentInput], dimension: Int, report: inout IngestReport) throws {
         func embedded(_ d: Int, _ c: Int) -> EmbeddedText {
             let chunk = documents[d].chunks[c]
             return EmbeddedText(title: documents[d].title, heading: chunk.heading, text: chunk.text)
@@ -160,16 +210,23 @@ extension Engine {
         let reusable = try store.existingVectors(for: documents.indices.flatMap { d in
             documents[d].chunks.indices.map { embedded(d, $0) }
         })
-        var pending: [(d: Int, c: Int)] = []
         for d in documents.indices {
             for c in documents[d].chunks.indices {
-                if let v = reusable[embedded(d, c)], v.count == embedder.dimension {
+                if let v = reusable[embedded(d, c)], v.count == dimension {
                     documents[d].chunks[c].vector = v
                     report.vectorsReused += 1
-                } else {
-                    pending.append((d, c))
                 }
             }
+        }
+    }
+
+    /// Embeds the chunks of `documents[range]` that have no vector yet, in slices of 256.
+    private func embedMissing(_ documents: inout [DocumentInput], in range: Range<Int>, texts embeddingTexts: [[String]],
+                              with embedder: any Embedder, report: inout IngestReport,
+                              progress: (Int) -> Void) throws {
+        var pending: [(d: Int, c: Int)] = []
+        for d in range {
+            for c in documents[d].chunks.indices where documents[d].chunks[c].vector == nil { pending.append((d, c)) }
         }
         let slice = 256
         var start = 0
