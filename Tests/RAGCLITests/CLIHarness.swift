@@ -83,6 +83,13 @@ struct CLIHarness {
         return url
     }
 
+    /// Whether the embedding model is installed; under CI its absence is recorded as a failure.
+    static func embeddingModelAvailable() -> Bool {
+        if hasEmbeddingModel { return true }
+        if inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI (run scripts/setup.sh)") }
+        return false
+    }
+
     static var hasEmbeddingModel: Bool {
         FileManager.default.fileExists(atPath: root.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors").path)
     }

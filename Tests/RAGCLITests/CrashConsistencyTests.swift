@@ -8,6 +8,30 @@ import Glibc
 /// holds exactly the batches committed; a re-run completes it.
 @Suite(.serialized)
 struct CrashConsistencyTests {
+    /// Starts `rag args...`, waits until `stats --json` of `index` shows a positive `key` (something
+    /// was committed), then kills it with SIGKILL if it is still running.
+    /// Returns the count seen and whether the kill came before the ingest finished.
+    static func killAfterFirstCommit(_ args: [String], index: URL, key: String) throws -> (committed: Int, killedMidway: Bool) {
+        let child = try CLIHarness.makeProcess(args)
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        var committed = 0
+        let deadline = Date().addingTimeInterval(120)
+        while child.isRunning && Date() < deadline {
+            if let stats = try? CLIHarness.run(["stats", "--json", "--index", index.path]).json(),
+               let count = stats[key] as? Int, count > 0 {
+                committed = count
+                break
+            }
+            usleep(20_000)
+        }
+        let killedMidway = child.isRunning
+        if killedMidway { kill(child.processIdentifier, SIGKILL) }
+        child.waitUntilExit()
+        return (committed, killedMidway)
+    }
+
     @Test func killedIngestKeepsCommittedBatches() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -20,25 +44,8 @@ struct CrashConsistencyTests {
                 .write(to: docs.appendingPathComponent(String(format: "n%05d.txt", i)))
         }
         let args = ["ingest", docs.path, "--index", index.path, "--no-embeddings", "--batch-size", "\(batch)", "-q"]
-        let child = try CLIHarness.makeProcess(args)
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-
         // Wait until some batches are committed, then kill without warning.
-        var committed = 0
-        let deadline = Date().addingTimeInterval(60)
-        while child.isRunning && Date() < deadline {
-            if let stats = try? CLIHarness.run(["stats", "--json", "--index", index.path]).json(),
-               let sources = stats["sources"] as? Int, sources > 0 {
-                committed = sources
-                break
-            }
-            usleep(20_000)
-        }
-        let killedMidway = child.isRunning
-        if killedMidway { kill(child.processIdentifier, SIGKILL) }
-        child.waitUntilExit()
+        let (committed, killedMidway) = try Self.killAfterFirstCommit(args, index: index, key: "sources")
         #expect(committed > 0, "no batch was committed before the ingest ended")
 
         let stats = try CLIHarness.run(["stats", "--check", "--json", "--index", index.path])
@@ -62,10 +69,7 @@ struct CrashConsistencyTests {
     /// A large JSONL corpus is embedded and committed in parts: a `kill -9` keeps the finished parts,
     /// and the re-run embeds only the rest (it reuses the committed vectors), then marks the file done.
     @Test func killedCorpusIngestKeepsEmbeddedParts() throws {
-        guard CLIHarness.hasEmbeddingModel else {
-            if CLIHarness.inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI") }
-            return
-        }
+        guard CLIHarness.embeddingModelAvailable() else { return }
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus.jsonl"), index = dir.appendingPathComponent("index")
@@ -74,23 +78,8 @@ struct CrashConsistencyTests {
             #"{"id": "p\#(i)", "title": "Harbour \#(i % 37)", "text": "Passage \#(i) records the tide at harbour \#(i % 37) on day \#(i) of the survey."}"#
         }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: corpus)
-        let child = try CLIHarness.makeProcess(["ingest", corpus.path, "--index", index.path, "--batch-size", "\(part)", "-q"])
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        var committed = 0
-        let deadline = Date().addingTimeInterval(120)
-        while child.isRunning && Date() < deadline {
-            if let stats = try? CLIHarness.run(["stats", "--json", "--index", index.path]).json(),
-               let chunks = stats["chunks"] as? Int, chunks > 0 {
-                committed = chunks
-                break
-            }
-            usleep(20_000)
-        }
-        let killedMidway = child.isRunning
-        if killedMidway { kill(child.processIdentifier, SIGKILL) }
-        child.waitUntilExit()
+        let (committed, killedMidway) = try Self.killAfterFirstCommit(
+            ["ingest", corpus.path, "--index", index.path, "--batch-size", "\(part)", "-q"], index: index, key: "chunks")
         #expect(committed > 0, "no part was committed before the ingest ended")
 
         let s = try CLIHarness.run(["stats", "--check", "--json", "--index", index.path]).json()
