@@ -101,6 +101,11 @@ static inline int ck_act_kind(uint32_t type) {
     }
 }
 
+/// Quantizes `ntok` rows of `columns` activations for `type` into the calling thread's scratch (on
+/// the pool when large); returns it (NULL if it cannot be allocated) and its row stride in `row_size`.
+/// Valid until this thread's next call.
+uint8_t *ck_quantize_rows(uint32_t type, const float *x, int64_t columns, int64_t ntok, size_t *row_size);
+
 /// A tile kernel: out[t] = w_row · x_t for t in 0..<ntok (1...4).
 typedef void (*ck_tile_kernel)(int64_t n, const void *w, const void *x, size_t xs, int ntok, float *out);
 

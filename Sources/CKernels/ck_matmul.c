@@ -115,6 +115,17 @@ static void quantize_task(void *ctx, int ith, int nth) {
     }
 }
 
+uint8_t *ck_quantize_rows(uint32_t type, const float *x, int64_t columns, int64_t ntok, size_t *row_size) {
+    size_t qrow = ck_q8_row_size(type, columns);
+    uint8_t *qx = scratch_get(qrow * (size_t)ntok);
+    if (!qx) return NULL;
+    ck_quant_job qjob = {.type = type, .x = x, .columns = columns, .ntok = ntok, .qx = qx, .qx_row_size = qrow};
+    atomic_init(&qjob.next, 0);
+    if (ntok * columns < 65536) quantize_task(&qjob, 0, 1); else ck_parallel(quantize_task, &qjob);
+    *row_size = qrow;
+    return qx;
+}
+
 void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, const float *x, int64_t ntok,
                float *y) {
     ck_tile_kernel k = ck_tile_for(type);
@@ -123,12 +134,9 @@ void ck_matmul(uint32_t type, const void *w, int64_t rows, int64_t columns, cons
         ck_matvec(type, w, rows, columns, x, y);
         return;
     }
-    size_t qrow = ck_q8_row_size(type, columns);
-    uint8_t *qx = scratch_get(qrow * (size_t)ntok);
+    size_t qrow;
+    uint8_t *qx = ck_quantize_rows(type, x, columns, ntok, &qrow);
     if (!qx) return;
-    ck_quant_job qjob = {.type = type, .x = x, .columns = columns, .ntok = ntok, .qx = qx, .qx_row_size = qrow};
-    atomic_init(&qjob.next, 0);
-    if (ntok * columns < 65536) quantize_task(&qjob, 0, 1); else ck_parallel(quantize_task, &qjob);
     ck_mm_job job = {
         .kernel = k, .w = w, .w_row_size = ck_row_size(type, columns), .rows = rows, .columns = columns,
         .qx = qx, .qx_row_size = qrow, .ntok = ntok, .y = y,

@@ -68,42 +68,11 @@ void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int6
     if (rows * columns * ntok < 200000) packed_task(&job, 0, 1); else ck_parallel(packed_task, &job);
 }
 
-/// Per-caller scratch for quantized activations.
-static _Thread_local void *pscratch = NULL;
-static _Thread_local size_t pscratch_size = 0;
-
-typedef struct {
-    uint32_t type;
-    const float *x;
-    int64_t columns, ntok;
-    uint8_t *qx;
-    size_t qx_row_size;
-    _Atomic int64_t next;
-} ck_pquant_job;
-
-static void pquant_task(void *ctx, int ith, int nth) {
-    (void)ith; (void)nth;
-    ck_pquant_job *job = ctx;
-    for (;;) {
-        int64_t t = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
-        if (t >= job->ntok) break;
-        ck_quantize_row_q8(job->type, job->x + t * job->columns, job->qx + (size_t)t * job->qx_row_size, job->columns);
-    }
-}
-
 void ck_matmul_repacked(uint32_t type, const void *packed, int64_t rows, int64_t columns, const float *x,
                         int64_t ntok, float *y) {
     if (!ck_group_kernel_for(type) || ntok <= 0) return;
-    size_t qrow = ck_q8_row_size(type, columns), need = qrow * (size_t)ntok;
-    if (need > pscratch_size) {
-        free(pscratch);
-        size_t sz = (need + 4095) & ~(size_t)4095;
-        pscratch = aligned_alloc(64, sz);
-        pscratch_size = pscratch ? sz : 0;
-        if (!pscratch) return;
-    }
-    ck_pquant_job q = {.type = type, .x = x, .columns = columns, .ntok = ntok, .qx = pscratch, .qx_row_size = qrow};
-    atomic_init(&q.next, 0);
-    if (ntok * columns < 65536) pquant_task(&q, 0, 1); else ck_parallel(pquant_task, &q);
-    ck_matmul_repacked_q8(type, packed, rows, columns, pscratch, ntok, y);
+    size_t qrow;
+    const uint8_t *qx = ck_quantize_rows(type, x, columns, ntok, &qrow);
+    if (!qx) return;
+    ck_matmul_repacked_q8(type, packed, rows, columns, qx, ntok, y);
 }

@@ -102,8 +102,9 @@ enum LlamaMath {
         }
     }
 
-    /// In-place softmax over `n` floats.
-    static func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// x[i] = exp(x[i] − max x) in place; returns the maximum and the sum: an unnormalised softmax
+    /// (decode attention merges these per key range).
+    static func shiftedExp(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> (maximum: Float, sum: Float) {
         var maximum = -Float.infinity
         for i in 0..<n where x[i] > maximum { maximum = x[i] }
         var sum: Float = 0
@@ -112,7 +113,12 @@ enum LlamaMath {
             x[i] = e
             sum += e
         }
-        let inverse = 1 / sum
+        return (maximum, sum)
+    }
+
+    /// In-place softmax over `n` floats.
+    static func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        let inverse = 1 / shiftedExp(x, n).sum
         for i in 0..<n { x[i] *= inverse }
     }
 

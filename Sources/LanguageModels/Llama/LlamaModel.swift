@@ -217,15 +217,7 @@ public final class LlamaModel: @unchecked Sendable {
                 member += 4
             }
             for member in 0..<group {
-                let row = scores + member * rowStride
-                var maximum = -Float.infinity
-                for j in 0..<length where row[j] > maximum { maximum = row[j] }
-                var sum: Float = 0
-                for j in 0..<length {
-                    let e = (row[j] - maximum).exp
-                    row[j] = e
-                    sum += e
-                }
+                let (maximum, sum) = LlamaMath.shiftedExp(scores + member * rowStride, length)
                 stats[2 * (slot + member)] = maximum
                 stats[2 * (slot + member) + 1] = sum
                 (partial + (slot + member) * hd).initialize(repeating: 0, count: hd)
