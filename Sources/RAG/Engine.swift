@@ -88,9 +88,15 @@ public final class Engine: Sendable {
         case .dense:
             return try denseRetriever()
         case .hybrid:
+            // No vectors (BM25-only ingest, even if a model was once recorded): words alone.
             guard try store.embeddingModel() != nil else { return BM25Retriever(store: store) }
-            return HybridRetriever([BM25Retriever(store: store), try denseRetriever()],
-                                   fusion: configuration.hybridFusion)
+            let dense: DenseRetriever
+            do {
+                dense = try denseRetriever()
+            } catch RAGError.noVectors {
+                return BM25Retriever(store: store)
+            }
+            return HybridRetriever([BM25Retriever(store: store), dense], fusion: configuration.hybridFusion)
         }
     }
 

@@ -47,4 +47,18 @@ struct SearchCLITests {
             #expect(Double(inTop3) >= 0.9 * Double(qs.count), "\(retriever): in top 3 for \(inTop3)/\(qs.count)")
         }
     }
+
+    /// Hybrid search on an index without vectors answers with BM25, as `rag search --help` says, even
+    /// when an embedding model was recorded by an earlier ingest that indexed nothing.
+    @Test func hybridFallsBackToWordsWithoutVectors() throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent("index"), file = dir.appendingPathComponent("a.md")
+        try Data("# Tides\n\nThe harbour tide tables are posted at dawn.\n".utf8).write(to: file)
+        _ = try CLIHarness.run(["ingest", dir.appendingPathComponent("missing.md").path, "--index", index.path])
+        #expect(try CLIHarness.run(["ingest", file.path, "--index", index.path, "--no-embeddings"]).status == 0)
+        let r = try CLIHarness.run(["search", "tide tables", "--index", index.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try r.json()["results"] as? [Any])?.count == 1)
+    }
 }
