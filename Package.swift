@@ -37,11 +37,11 @@ let package = Package(
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
-        .target(name: "Strategies", dependencies: ["Retrieval", "LanguageModels", "Embeddings"]),
+        .target(name: "Strategies", dependencies: ["Documents", "Retrieval", "LanguageModels"]),
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
                                             "LanguageModels", "Strategies"]),
         .executableTarget(name: "RAGCLI", dependencies: [
-            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels",
+            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
         .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG"]),
+        .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
         .testTarget(name: "RAGCLITests", dependencies: ["RAG"]),
     ]
 )

@@ -3,6 +3,7 @@ import Documents
 import Store
 import Embeddings
 import Retrieval
+import LanguageModels
 
 /// Which retriever answers a search.
 public enum RetrieverKind: String, Sendable, CaseIterable, Codable {
@@ -25,18 +26,35 @@ public struct SearchResult: Sendable, Codable {
     }
 }
 
-/// The library facade: an index you can ingest into and search.
+/// What an index holds.
+public struct IndexStatistics: Sendable, Codable {
+    public var sources: Int
+    public var documents: Int
+    public var chunks: Int
+    /// The embedding model the vectors were computed with, and their dimension (nil: BM25 only).
+    public var embeddingModel: String?
+    public var dimension: Int?
+}
+
+/// The library facade and composition root: an index you ingest into, search and ask, with the
+/// models it needs loaded once, on first use, and its retrievers kept warm.
 ///
 /// For example:
 /// ```swift
 /// let engine = try Engine(configuration: .init(indexDirectory: url))
 /// let report = try engine.ingest([docs])
 /// let hits = try engine.search("fts5 tokenizer", limit: 5)
+/// let answer = try await engine.ask("What does the FTS5 bm25 function return?")
+/// print(answer.text, answer.citations.map(\.document))
 /// ```
+///
+/// One engine may be shared by many tasks: searches run concurrently; the language model has one
+/// KV cache, so generations take turns.
 public final class Engine: Sendable {
     public let configuration: EngineConfiguration
-    public let store: IndexStore
-    private let embedderBox = EmbedderBox()
+    let store: IndexStore
+    private let embedderBox = LazyBox<any Embedder>()
+    private let modelBox = LazyBox<Generator>()
 
     /// Opens (or creates, when `createIfMissing`) the index in `configuration.indexDirectory`.
     /// - Throws: `StoreError` for a foreign, corrupted or newer index; `RAGError.indexMissing`.
@@ -62,12 +80,32 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The language model (`configuration.languageModel`), loaded once on first use.
+    /// - Throws: `RAGError.languageModelMissing` when the file is not found; `GGUFError` for a bad file.
+    public func languageModel() throws -> Generator {
+        try modelBox.get {
+            let url = try ModelLocator.resolve(configuration.languageModel)
+            return try Generator(modelURL: url, contextLength: configuration.contextLength)
+        }
+    }
+
+    /// What the index holds.
+    public func statistics() throws -> IndexStatistics {
+        let s = try store.statistics()
+        let model = try store.embeddingModel()
+        return IndexStatistics(sources: s.sources, documents: s.documents, chunks: s.chunks,
+                               embeddingModel: model?.id, dimension: model?.dimension)
+    }
+
+    /// SQLite's integrity check of the index ("ok" when sound).
+    public func integrityCheck() throws -> String { try store.integrityCheck() }
+
     /// Searches the index with the chosen retriever.
     public func search(_ query: String, limit: Int = 10, retriever kind: RetrieverKind = .hybrid) throws -> [SearchResult] {
         let retriever = try makeRetriever(kind)
         return try chunkRecords(for: retriever.search(query, limit: limit)).map { hit, c in
             SearchResult(document: c.documentName, chunkID: c.id, title: c.title, heading: c.heading,
-                                text: c.text, score: hit.score, start: c.start, end: c.end)
+                         text: c.text, score: hit.score, start: c.start, end: c.end)
         }
     }
 
@@ -80,8 +118,9 @@ public final class Engine: Sendable {
         return hits.compactMap { hit in (hit.chunk ?? records[hit.chunkID]).map { (hit, $0) } }
     }
 
-    /// A retriever over this index.
-    public func makeRetriever(_ kind: RetrieverKind) throws -> any Retriever {
+    /// A retriever over this index. The vectors and the BM25 memory index are loaded once per index
+    /// generation and shared by every retriever (a write makes them reload on next use).
+    func makeRetriever(_ kind: RetrieverKind) throws -> any Retriever {
         switch kind {
         case .bm25:
             return BM25Retriever(store: store)
@@ -100,10 +139,19 @@ public final class Engine: Sendable {
         }
     }
 
-    private func denseRetriever() throws -> DenseRetriever {
-        let loaded = try store.loadVectors()
-        guard !loaded.ids.isEmpty else { throw RAGError.noVectors(index: configuration.indexDirectory.path) }
-        let index = VectorIndex(ids: loaded.ids, dimension: loaded.dimension, matrix: loaded.matrix)
+    static let vectorCacheKey = "rag.vectors"
+
+    /// The index's vectors as one matrix, loaded once per store generation.
+    func vectorIndex() throws -> VectorIndex {
+        try store.cache.value(Self.vectorCacheKey, generation: store.generation()) {
+            let loaded = try store.loadVectors()
+            return VectorIndex(ids: loaded.ids, dimension: loaded.dimension, matrix: loaded.matrix)
+        }
+    }
+
+    func denseRetriever() throws -> DenseRetriever {
+        let index = try vectorIndex()
+        guard index.count > 0 else { throw RAGError.noVectors(index: configuration.indexDirectory.path) }
         return DenseRetriever(index: index, embedder: try embedder(), store: store)
     }
 
@@ -113,12 +161,12 @@ public final class Engine: Sendable {
     }
 }
 
-/// Holds the lazily loaded embedder behind a lock, so `Engine` stays `Sendable`.
-private final class EmbedderBox: @unchecked Sendable {
+/// A value made once, on first use, behind a lock, so `Engine` stays `Sendable`.
+final class LazyBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: (any Embedder)?
+    private var value: Value?
 
-    func get(_ make: () throws -> any Embedder) throws -> any Embedder {
+    func get(_ make: () throws -> Value) throws -> Value {
         lock.lock(); defer { lock.unlock() }
         if let value { return value }
         let made = try make()

@@ -12,6 +12,11 @@ public struct EngineConfiguration: Sendable {
     public var chunking: ChunkingParameters
     /// How hybrid search combines BM25 (first) and dense (second) hits.
     public var hybridFusion: HybridRetriever.Fusion
+    /// The language model: a name from ``ModelCatalog`` or a GGUF path; nil means `$RAG_MODEL`, else
+    /// the default (Qwen2.5-Coder-0.5B-Instruct).
+    public var languageModel: String?
+    /// KV-cache positions of the language model (nil: the model's own, at most 4096).
+    public var contextLength: Int?
 
     /// The default hybrid fusion: equal weights on min-max normalised BM25 and cosine scores.
     /// Measured with `rag eval-retrieval` on the wiki corpus: weights 0.4-0.6 on dense score alike
@@ -21,7 +26,10 @@ public struct EngineConfiguration: Sendable {
 
     public init(indexDirectory: URL, embeddingModelDirectory: URL? = nil,
                 chunking: ChunkingParameters = ChunkingParameters(),
-                hybridFusion: HybridRetriever.Fusion = defaultHybridFusion) {
+                hybridFusion: HybridRetriever.Fusion = defaultHybridFusion,
+                languageModel: String? = nil, contextLength: Int? = nil) {
+        self.languageModel = languageModel
+        self.contextLength = contextLength
         self.indexDirectory = indexDirectory
         self.embeddingModelDirectory = embeddingModelDirectory
         self.chunking = chunking

@@ -7,6 +7,14 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
     case embeddingModelMissing(path: String)
     case indexMissing(path: String)
     case noVectors(index: String)
+    /// The language model file is missing or not a model; the message says where rag looked.
+    case languageModelMissing(String)
+    /// The index holds nothing to answer from.
+    case indexEmpty(path: String)
+    /// The question is empty.
+    case emptyQuestion
+    /// The index was embedded with another model than the one configured.
+    case embeddingModelMismatch(index: String, indexModel: String, configured: String)
 
     public var description: String {
         switch self {
@@ -22,6 +30,14 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
             return "no index at \(path): create one with `rag ingest PATH --index \(path)`"
         case .noVectors(let index):
             return "index \(index) has no embeddings: re-ingest with the embedding model, or use --retriever bm25"
+        case .languageModelMissing(let message):
+            return message
+        case .indexEmpty(let path):
+            return "the index at \(path) is empty: ingest documents first (`rag ingest PATH --index \(path)`)"
+        case .emptyQuestion:
+            return "the question is empty: ask something, e.g. rag ask \"What does FTS5 do?\""
+        case .embeddingModelMismatch(let index, let indexModel, let configured):
+            return "the index at \(index) was embedded with \(indexModel), not \(configured): use that model or re-ingest into a new index"
         }
     }
 }

@@ -11,6 +11,9 @@ public enum Prompt: Sendable, Equatable {
     case segments([PromptSegment])
     /// Already tokenized input, fed as is.
     case tokens([Int32])
+    /// Messages rendered with the model's chat template, then the start of the assistant's reply
+    /// (plain text) for the model to continue, e.g. a chain of thought written so far.
+    case chatContinuation([ChatMessage], assistantPrefix: String)
 }
 
 /// Limits and stopping rules of one generation.
@@ -25,11 +28,14 @@ public struct GenerationParameters: Sendable, Equatable {
     public var stopAtEndOfGeneration: Bool
     /// Reuse the session's cached keys/values for the longest common prefix with the last prompt.
     public var reusePromptPrefix: Bool
+    /// Record the model's log-probability of each generated token (`GenerationResult.tokenLogProbabilities`).
+    public var recordLogProbabilities: Bool
 
     public init(
         maxTokens: Int = 256, sampling: SamplingParameters = .greedy, stopSequences: [String] = [],
-        stopAtEndOfGeneration: Bool = true, reusePromptPrefix: Bool = true
+        stopAtEndOfGeneration: Bool = true, reusePromptPrefix: Bool = true, recordLogProbabilities: Bool = false
     ) {
+        self.recordLogProbabilities = recordLogProbabilities
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopSequences = stopSequences
@@ -77,6 +83,23 @@ public struct GenerationResult: Sendable, Equatable {
     /// Forward passes run while generating (one per generated token but the last: the first token
     /// comes from the prompt's logits).
     public var decodeSteps: Int
+    /// The model's log-probability of each generated token (empty unless asked for with
+    /// `GenerationParameters.recordLogProbabilities`).
+    public var tokenLogProbabilities: [Float]
+
+    public init(text: String, tokenIDs: [Int32], promptTokenIDs: [Int32], reusedPromptTokens: Int,
+                stopReason: StopReason, promptSeconds: Double, generationSeconds: Double, decodeSteps: Int,
+                tokenLogProbabilities: [Float] = []) {
+        self.text = text
+        self.tokenIDs = tokenIDs
+        self.promptTokenIDs = promptTokenIDs
+        self.reusedPromptTokens = reusedPromptTokens
+        self.stopReason = stopReason
+        self.promptSeconds = promptSeconds
+        self.generationSeconds = generationSeconds
+        self.decodeSteps = decodeSteps
+        self.tokenLogProbabilities = tokenLogProbabilities
+    }
 
     /// Prompt tokens computed per second (reused ones not counted).
     public var promptTokensPerSecond: Double {

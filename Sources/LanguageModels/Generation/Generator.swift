@@ -40,6 +40,9 @@ public final class Generator: @unchecked Sendable {
         case .chat(let messages): return try tokenizer.encode(chatTemplate.render(messages), addSpecial: true)
         case .segments(let segments): return try tokenizer.encode(segments, addSpecial: true)
         case .tokens(let ids): return ids
+        case .chatContinuation(let messages, let prefix):
+            let rendered = chatTemplate.render(messages) + (prefix.isEmpty ? [] : [.text(prefix)])
+            return try tokenizer.encode(rendered, addSpecial: true)
         }
     }
 
@@ -128,6 +131,7 @@ public final class Generator: @unchecked Sendable {
         var stops = StopSequenceMatcher(parameters.stopSequences)
         var history = prompt
         var generated: [Int32] = []
+        var logProbabilities: [Float] = []
         var reason = StopReason.maxTokens
         var step = 0
         var decodeSteps = 0
@@ -136,6 +140,7 @@ public final class Generator: @unchecked Sendable {
                 throw GenerationError.logitsSizeMismatch(expected: vocabularySize, found: logits.count)
             }
             let token = sampler.sample(logits, recentTokens: history)
+            if parameters.recordLogProbabilities { logProbabilities.append(Self.logProbability(of: token, in: logits)) }
             generated.append(token)
             history.append(token)
             step += 1
@@ -170,7 +175,16 @@ public final class Generator: @unchecked Sendable {
         return GenerationResult(
             text: stops.text, tokenIDs: generated, promptTokenIDs: prompt, reusedPromptTokens: reused,
             stopReason: reason, promptSeconds: promptSeconds, generationSeconds: generationSeconds,
-            decodeSteps: decodeSteps)
+            decodeSteps: decodeSteps, tokenLogProbabilities: logProbabilities)
+    }
+
+    /// log softmax(logits)[token], in float64 for the sum (the model's own distribution, before sampling).
+    static func logProbability(of token: Int32, in logits: [Float]) -> Float {
+        var maximum = -Float.infinity
+        for value in logits where value > maximum { maximum = value }
+        var sum = 0.0
+        for value in logits { sum += Foundation.exp(Double(value - maximum)) }
+        return logits[Int(token)] - maximum - Float(Foundation.log(sum))
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RAG
 import LanguageModels
 
 /// `rag generate PROMPT`: run the local language model on a prompt, streaming the text.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RAG
 
 /// `rag models`: the language models rag knows by name, and fetching the optional ones.
 struct ModelsCommand: AsyncParsableCommand {

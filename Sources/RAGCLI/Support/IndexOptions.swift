@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RAG
+import Strategies
 
 /// `--index DIR`, shared by every command that reads or writes an index.
 struct IndexOptions: ParsableArguments {
@@ -34,4 +35,66 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: [.short, .long], help: "No progress or summary on stderr.")
     var quiet = false
+}
+
+/// `-m/--model` and `-c/--ctx-size`: which language model answers.
+struct ModelOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(ModelLocator.help, valueName: "path|name"))
+    var model: String?
+
+    @Option(name: [.short, .customLong("ctx-size")], help: "Context size in tokens (default: the model's, at most 4096).")
+    var contextSize: Int?
+
+    func validate() throws {
+        if let contextSize, contextSize < 256 { throw ValidationError("--ctx-size must be at least 256 for answering") }
+    }
+
+    func apply(to configuration: inout EngineConfiguration) {
+        configuration.languageModel = model
+        configuration.contextLength = contextSize
+    }
+}
+
+/// `--strategy`, `--limit`, `--retriever` and the answer rules shared by `ask` and `eval`.
+struct RetrievalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("bm25 | dense | hybrid.", valueName: "retriever"))
+    var retriever: RetrieverKind = .hybrid
+
+    @Flag(name: .long, help: "Keep the model's own words instead of snapping the answer to the best-matching passage span.")
+    var noSnap = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "notes variant: note writer,query writer,reviewer, e.g. extractive,links,likelihood (default) or model,model,model (the paper's).",
+        valueName: "w,q,r"))
+    var notesVariant: String?
+
+    @Option(name: .long, help: "notes: update rounds at most (paper: 3).")
+    var maxRounds = 3
+
+    func validate() throws {
+        if let notesVariant { _ = try Self.parseVariant(notesVariant) }
+        guard (0...10).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 0 and 10") }
+    }
+
+    static func parseVariant(_ text: String) throws -> (NoteBased.NoteWriter, NoteBased.QueryWriter, NoteBased.Reviewer) {
+        let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 3, let w = NoteBased.NoteWriter(rawValue: parts[0]),
+              let q = NoteBased.QueryWriter(rawValue: parts[1]), let r = NoteBased.Reviewer(rawValue: parts[2]) else {
+            throw ValidationError("--notes-variant '\(text)': give three of extractive|model, links|model, likelihood|model")
+        }
+        return (w, q, r)
+    }
+
+    func parameters(strategy: StrategyChoice, limit: Int?) throws -> AskParameters {
+        if let limit, !(1...50).contains(limit) { throw ValidationError("passages per retrieval must be between 1 and 50") }
+        var p = AskParameters(strategy: strategy, limit: limit, retriever: retriever, snapAnswers: !noSnap)
+        if let notesVariant {
+            let (w, q, r) = try Self.parseVariant(notesVariant)
+            p.notes.noteWriter = w
+            p.notes.queryWriter = q
+            p.notes.reviewer = r
+        }
+        p.notes.maxRounds = maxRounds
+        return p
+    }
 }

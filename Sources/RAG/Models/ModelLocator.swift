@@ -6,16 +6,16 @@ import Foundation
 /// working directory and to the executable (`../../models` from `.build/release/rag`).
 ///
 /// For example: `try ModelLocator.resolve("smollm2-135m")` is `…/models/SmolLM2-135M-Instruct.Q4_1.gguf`.
-enum ModelLocator {
-    static let defaultName = ModelCatalog.defaultName
+public enum ModelLocator {
+    public static let defaultName = ModelCatalog.defaultName
 
     /// Help text listing the names.
-    static let help = "Model GGUF path or name: \(ModelCatalog.names.joined(separator: " | ")) (default: $RAG_MODEL, else \(defaultName))."
+    public static let help = "Model GGUF path or name: \(ModelCatalog.names.joined(separator: " | ")) (default: $RAG_MODEL, else \(defaultName))."
 
     /// The model file for `flag` (or the environment / default when nil).
     ///
-    /// - Throws: `CLIError` naming what was looked for and where.
-    static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+    /// - Throws: `RAGError.languageModelMissing` naming what was looked for and where.
+    public static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         var value = defaultName
         if let flag, !flag.isEmpty {
             value = flag
@@ -25,26 +25,26 @@ enum ModelLocator {
         if let entry = ModelCatalog.entry(named: value) {
             if let found = installed(entry) { return found }
             let remedy = entry.shipped ? "run scripts/setup.sh, `rag models pull \(entry.name)`" : "run `rag models pull \(entry.name)`"
-            throw CLIError(
+            throw RAGError.languageModelMissing(
                 "model '\(entry.name)' (\(entry.file)) not found in \(searchDirectories().map(\.path).joined(separator: ", ")); \(remedy) or pass -m PATH")
         }
         let url = URL(fileURLWithPath: (value as NSString).expandingTildeInPath)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw CLIError(
+            throw RAGError.languageModelMissing(
                 "model '\(value)' is neither a GGUF file nor a known name (\(ModelCatalog.names.joined(separator: ", ")))")
         }
         return url
     }
 
     /// Where the named model's file is, if it is in one of the search directories.
-    static func installed(_ entry: ModelCatalog.Entry) -> URL? {
+    public static func installed(_ entry: ModelCatalog.Entry) -> URL? {
         searchDirectories().map { $0.appendingPathComponent(entry.file) }
             .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The folder `rag models pull` writes to: the one holding an installed model, else ./models.
-    static func installDirectory() -> URL {
+    public static func installDirectory() -> URL {
         for entry in ModelCatalog.entries {
             if let found = installed(entry) { return found.deletingLastPathComponent() }
         }
@@ -53,7 +53,7 @@ enum ModelLocator {
 
     /// Folders searched for named models: ./models, then beside the executable (as invoked, e.g.
     /// `.build/release/rag` -> `../../models`, and with symlinks resolved).
-    static func searchDirectories() -> [URL] {
+    public static func searchDirectories() -> [URL] {
         var directories = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("models")]
         var folders: [URL] = []
         if let invoked = CommandLine.arguments.first, invoked.contains("/") {

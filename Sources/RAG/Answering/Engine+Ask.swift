@@ -1,0 +1,80 @@
+import Foundation
+import Store
+import Strategies
+import LanguageModels
+
+extension Engine {
+    /// Answers a question from the index with the chosen strategy, citing the passages it used.
+    ///
+    /// For example:
+    /// ```swift
+    /// let answer = try await engine.ask("Who directed Sinister?", parameters: AskParameters(strategy: .notes))
+    /// print(answer.text, answer.citations.first?.document ?? "")
+    /// ```
+    /// - Parameters:
+    ///   - observer: receives each retrieval, note, verdict and piece of the answer as it happens.
+    /// - Throws: `RAGError.emptyQuestion`, `.indexEmpty`, `.languageModelMissing`,
+    ///   `.embeddingModelMismatch`; the model's and the store's errors; `CancellationError`.
+    public func ask(_ question: String, parameters: AskParameters = AskParameters(),
+                    observer: StrategyObserver? = nil) async throws -> Answer {
+        let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty else { throw RAGError.emptyQuestion }
+        let kind = parameters.strategy.resolved
+        let context = try strategyContext(kind: kind, parameters: parameters, observer: observer)
+        let watch = DispatchTime.now().uptimeNanoseconds
+        let result = try await parameters.strategy(kind).answer(question, context: context)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - watch) / 1e9
+        return Answer(question: question, text: result.answer, strategy: kind, strategyName: parameters.name(kind),
+                      choice: parameters.strategy, probabilities: .certain(kind),
+                      citations: result.citations.map(Citation.init), passages: result.passagesSeen,
+                      steps: result.steps, usage: result.usage, seconds: seconds,
+                      retrievalSeconds: result.retrievalSeconds, stopReason: result.stopReason,
+                      rawAnswer: result.rawAnswer)
+    }
+
+    /// `ask` as a stream: `.step` events while the strategy works (the answer's text arrives as
+    /// `.step(.answerText)` pieces), then one `.answer`. Cancelling the iteration cancels the work.
+    public func answerStream(_ question: String, parameters: AskParameters = AskParameters())
+        -> AsyncThrowingStream<AnswerEvent, Error> {
+        let (stream, continuation) = AsyncThrowingStream<AnswerEvent, Error>.makeStream()
+        let task = Task {
+            do {
+                let answer = try await ask(question, parameters: parameters) { continuation.yield(.step($0)) }
+                continuation.yield(.answer(answer))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// The model, the passages and the answer rules for one question; checks the index first.
+    func strategyContext(kind: StrategyKind, parameters: AskParameters, observer: StrategyObserver?) throws -> StrategyContext {
+        if kind != .none { try checkAnswerable(retriever: parameters.retriever) }
+        let model = try languageModel()
+        let retriever: any PassageRetriever = kind == .none
+            ? NoPassages() : try IndexPassageRetriever(engine: self, kind: parameters.retriever)
+        return StrategyContext(model: model, retriever: retriever, observer: observer,
+                               prompts: AnswerPrompts(answerTokens: parameters.answerTokens),
+                               snapper: parameters.snapAnswers ? AnswerSnapper() : nil)
+    }
+
+    /// An index to answer from: not empty, and embedded with the model this engine would embed with.
+    func checkAnswerable(retriever: RetrieverKind) throws {
+        let path = configuration.indexDirectory.path
+        guard try store.statistics().chunks > 0 else { throw RAGError.indexEmpty(path: path) }
+        guard retriever != .bm25, let stored = try store.embeddingModel(), try store.vectorCount() > 0 else { return }
+        let embedder = try embedder()
+        if embedder.modelID != stored.id || embedder.dimension != stored.dimension {
+            throw RAGError.embeddingModelMismatch(index: path, indexModel: "\(stored.id) (\(stored.dimension) dimensions)",
+                                                  configured: "\(embedder.modelID) (\(embedder.dimension) dimensions)")
+        }
+    }
+}
+
+/// The retriever of strategy A: there are no passages.
+struct NoPassages: PassageRetriever {
+    func retrieve(_ query: String, limit: Int) throws -> [Passage] { [] }
+}

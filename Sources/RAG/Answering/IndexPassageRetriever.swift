@@ -1,0 +1,119 @@
+import Foundation
+import Store
+import Retrieval
+import Strategies
+
+/// The strategies' view of an index: retrieval by the chosen retriever, and bridging through the
+/// index's title-link graph, scored as in the title-bridge probe of ../shared/notes/adaptive-design.md §2:
+/// `h(c) = sim(q, c) + 0.5 · max{ s(i) : i links to c }`, with `s` the linking passages' scores scaled
+/// to [0, 1] and `sim` the cosine of the question and passage embeddings (keyword overlap when the
+/// index has no vectors).
+struct IndexPassageRetriever: PassageRetriever {
+    let engine: Engine
+    let retriever: any Retriever
+    /// The question's embedding, computed once per question (nil without vectors).
+    let questionVector: LazyBox<[Float]?>
+
+    init(engine: Engine, kind: RetrieverKind) throws {
+        self.engine = engine
+        self.retriever = try engine.makeRetriever(kind)
+        self.questionVector = LazyBox()
+    }
+
+    func retrieve(_ query: String, limit: Int) throws -> [Passage] {
+        try engine.chunkRecords(for: retriever.search(query, limit: limit)).map { Self.passage($0.chunk, score: $0.hit.score) }
+    }
+
+    func named(in question: String, limit: Int) throws -> [Passage] {
+        // The index's title-link graph is not built yet (see the note of session 3): nothing is named.
+        []
+    }
+
+    func linked(to passages: [Passage], question: String, limit: Int) throws -> [Passage] {
+        guard !passages.isEmpty, limit > 0 else { return [] }
+        let links = try titleLinks(from: passages.map(\.chunkID))
+        guard !links.isEmpty else { return [] }
+        let known = Set(passages.map(\.chunkID))
+        let top = passages.map(\.score).max() ?? 1
+        let seedScore = Dictionary(passages.map { ($0.chunkID, top > 0 ? max(0, $0.score) / top : 0) }, uniquingKeysWith: max)
+        var bridge: [Int64: Double] = [:]
+        var records: [Int64: ChunkRecord] = [:]
+        for link in links where !known.contains(link.to.id) {
+            bridge[link.to.id] = max(bridge[link.to.id] ?? 0, seedScore[link.from] ?? 0)
+            records[link.to.id] = link.to
+        }
+        let similarity = try similarities(question, to: Array(records.values))
+        return records.values.map { record in
+            Self.passage(record, score: (similarity[record.id] ?? 0) + 0.5 * (bridge[record.id] ?? 0))
+        }
+        .sorted { $0.score != $1.score ? $0.score > $1.score : $0.chunkID < $1.chunkID }
+        .prefix(limit).map { $0 }
+    }
+
+    /// Links from the given chunks to chunks of the documents they name (none until the index keeps
+    /// its title-link graph; the notes strategy then falls back to deeper retrieval).
+    func titleLinks(from chunkIDs: [Int64]) throws -> [(from: Int64, to: ChunkRecord)] { [] }
+
+    /// Cosine similarity of the question to each chunk's stored vector; keyword overlap without vectors.
+    func similarities(_ question: String, to chunks: [ChunkRecord]) throws -> [Int64: Double] {
+        if let vector = try questionEmbedding(question), let lookup = try engine.vectorLookup() {
+            var out: [Int64: Double] = [:]
+            for chunk in chunks { if let s = lookup.cosine(vector, chunk.id) { out[chunk.id] = s } }
+            return out
+        }
+        let words = Set(FTSQueryBuilder.keywords(in: question))
+        guard !words.isEmpty else { return [:] }
+        var out: [Int64: Double] = [:]
+        for chunk in chunks {
+            let found = Set(FTSQueryBuilder.words(in: chunk.title + " " + chunk.text)).intersection(words).count
+            out[chunk.id] = Double(found) / Double(words.count)
+        }
+        return out
+    }
+
+    func questionEmbedding(_ question: String) throws -> [Float]? {
+        try questionVector.get {
+            guard try engine.vectorLookup() != nil else { return nil }
+            return try engine.embedder().embed([question]).first
+        }
+    }
+
+    static func passage(_ c: ChunkRecord, score: Double) -> Passage {
+        Passage(chunkID: c.id, document: c.documentName, title: c.title, heading: c.heading, text: c.text, score: score)
+    }
+}
+
+/// Chunk id → row of the vector matrix, to score a few chosen chunks against a query.
+struct VectorLookup: Sendable {
+    let index: VectorIndex
+    let rows: [Int64: Int]
+
+    init(index: VectorIndex) {
+        self.index = index
+        var rows: [Int64: Int] = [:]
+        rows.reserveCapacity(index.count)
+        for (row, id) in index.ids.enumerated() { rows[id] = row }
+        self.rows = rows
+    }
+
+    func cosine(_ vector: [Float], _ id: Int64) -> Double? {
+        guard let row = rows[id], vector.count == index.dimension else { return nil }
+        let base = row * index.dimension
+        var sum: Float = 0
+        for i in 0..<index.dimension { sum += vector[i] * index.matrix[base + i] }
+        return Double(sum)
+    }
+}
+
+extension Engine {
+    static let vectorLookupKey = "rag.vector-lookup"
+
+    /// The vector rows by chunk id (nil when the index has no vectors), built once per generation.
+    func vectorLookup() throws -> VectorLookup? {
+        guard try store.embeddingModel() != nil else { return nil }
+        let lookup = try store.cache.value(Self.vectorLookupKey, generation: store.generation()) {
+            VectorLookup(index: try vectorIndex())
+        }
+        return lookup.index.count > 0 ? lookup : nil
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import RAG
+import Strategies
+
+/// `rag ask QUESTION`: answer from the index with cited sources.
+struct AskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ask",
+        abstract: "Answer a question from your documents, citing the passages used.",
+        discussion: """
+            Strategies: none (the model alone), single (one retrieval), notes (iterative retrieval with a \
+            note, Adaptive-Note), ircot (retrieval interleaved with reasoning sentences). auto lets the \
+            router choose; until the question classifier lands, auto means single.
+            The answer streams as it is generated on a terminal, then the sources, the strategy, steps \
+            and time. --verbose shows each round (queries, passages, note, verdict) on stderr.
+
+            Examples:
+              rag ask "How does the FTS5 bm25 function rank results?"
+              rag ask "Who directed the film that won the 1994 Palme d'Or?" --strategy notes -v
+              rag ask "What is WAL mode?" --json | jq -r .answer
+            """
+    )
+
+    @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var retrievalOptions: RetrievalOptions
+
+    @Argument(help: "The question; - reads it from stdin.")
+    var question: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Passages per retrieval (default: 5 for single and notes, 6 for ircot).", valueName: "n"))
+    var limit: Int?
+
+    @Option(name: .long, help: ArgumentHelp("auto | none | single | notes | ircot.", valueName: "strategy"))
+    var strategy: StrategyChoice = .auto
+
+    @Flag(name: .long, help: "Print {answer, strategy, probabilities, citations, steps, llm_calls, seconds, ...} on stdout.")
+    var json = false
+
+    @Flag(name: [.short, .long], help: "Show each retrieval round, note and verdict on stderr.")
+    var verbose = false
+
+    func run() async throws {
+        var question = self.question
+        if question == "-" { question = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
+        guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError(RAGError.emptyQuestion.description) }
+        var configuration = indexOptions.configuration
+        modelOptions.apply(to: &configuration)
+        let engine = try Engine(configuration: configuration, createIfMissing: false)
+        let parameters = try retrievalOptions.parameters(strategy: strategy, limit: limit)
+        let streamText = !json
+        let verbose = self.verbose
+        let answer = try await engine.ask(question, parameters: parameters) { event in
+            switch event {
+            case .answerText(let text) where streamText:
+                FileHandle.standardOutput.write(Data(text.utf8))
+            case .answerText:
+                break
+            default:
+                if verbose { Terminal.error(Self.describe(event)) }
+            }
+        }
+        if json {
+            try Terminal.printJSON(Output(answer))
+            return
+        }
+        // The streamed text is the model's; print the final (cleaned, snapped) answer when it differs.
+        FileHandle.standardOutput.write(Data("\n".utf8))
+        if answer.text != answer.rawAnswer.trimmingCharacters(in: .whitespacesAndNewlines) { print("→ \(answer.text)") }
+        if !answer.citations.isEmpty {
+            print("\nSources:")
+            for (i, c) in answer.citations.enumerated() {
+                let heading = c.heading.isEmpty || c.heading == c.title ? "" : " › \(c.heading)"
+                print("  [\(i + 1)] \(c.title.isEmpty ? c.document : c.title)\(heading)  (\(c.document))")
+                print("      \(Snippet.make(c.text, query: answer.text))")
+            }
+        }
+        let p = answer.probabilities
+        Terminal.error(String(format: "strategy: %@%@ (A %.2f, B %.2f, C %.2f) · %d step(s) · %d LM call(s) · %.1f s",
+                              answer.strategyName, answer.choice == .auto ? " (auto)" : "", p.A, p.B, p.C,
+                              answer.steps, answer.llmCalls, answer.seconds))
+    }
+
+    static func describe(_ event: StrategyEvent) -> String {
+        switch event {
+        case .retrieved(let round, let query, let passages):
+            let titles = passages.map(\.label).joined(separator: " | ")
+            return "[round \(round)] retrieved \(passages.count) for \"\(query.prefix(80))\": \(titles)"
+        case .note(let round, let text):
+            return "[round \(round)] note: \(text.replacingOccurrences(of: "\n", with: " ").prefix(300))"
+        case .verdict(let round, let accepted, let reason):
+            return "[round \(round)] \(accepted ? "accepted" : "rejected"): \(reason)"
+        case .thought(let round, let text):
+            return "[round \(round)] \(text)"
+        case .answerText(let text):
+            return text
+        case .stopped(let reason):
+            return "stopped: \(reason)"
+        }
+    }
+
+    struct Output: Encodable {
+        struct CitationOut: Encodable { var document: String; var chunk_id: Int64; var title: String; var heading: String; var text: String }
+        var question: String
+        var answer: String
+        var raw_answer: String
+        var strategy: String
+        var strategy_name: String
+        var choice: String
+        var probabilities: RouteProbabilities
+        var citations: [CitationOut]
+        var passages_seen: Int
+        var steps: Int
+        var llm_calls: Int
+        var prompt_tokens: Int
+        var reused_prompt_tokens: Int
+        var generated_tokens: Int
+        var seconds: Double
+        var stop_reason: String?
+
+        init(_ a: Answer) {
+            question = a.question
+            answer = a.text
+            raw_answer = a.rawAnswer
+            strategy = a.strategy.rawValue
+            strategy_name = a.strategyName
+            choice = a.choice.rawValue
+            probabilities = a.probabilities
+            citations = a.citations.map { CitationOut(document: $0.document, chunk_id: $0.chunkID, title: $0.title, heading: $0.heading, text: $0.text) }
+            passages_seen = a.passages.count
+            steps = a.steps
+            llm_calls = a.llmCalls
+            prompt_tokens = a.usage.promptTokens
+            reused_prompt_tokens = a.usage.reusedPromptTokens
+            generated_tokens = a.usage.generatedTokens
+            seconds = a.seconds
+            stop_reason = a.stopReason
+        }
+    }
+}
+
+extension StrategyChoice: ExpressibleByArgument {}

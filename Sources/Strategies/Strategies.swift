@@ -1,1 +1,0 @@
-// Placeholder: the Strategies module is being written.
