@@ -14,3 +14,6 @@ $RAG ingest /usr/share/doc/sqlite3 corpora/veldmoor --index "$INDEX"
 echo
 echo '$ rag search "how does the fts5 bm25 function rank results" --limit 5'
 $RAG search "how does the fts5 bm25 function rank results" --limit 5 --index "$INDEX"
+echo
+echo '$ rag ask "What does the fts5 bm25 function return?"'
+$RAG ask "What does the fts5 bm25 function return?" --index "$INDEX"
