@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 extension IndexStore {
-    /// Replaces each source (deleting its old documents, chunks and FTS rows, then inserting the new
-    /// ones), all in ONE transaction: either every source of the batch is stored, or none is.
+    /// Replaces each source (deleting its old documents, chunks, FTS rows and links, then inserting the
+    /// new ones with their links), all in ONE transaction: either every source of the batch is stored,
+    /// or none is.
     ///
     /// For example:
     /// ```swift
@@ -21,7 +22,7 @@ extension IndexStore {
         }
         if sources.isEmpty { return WriteSummary() }
         return try run("writing \(sources.count) source(s)") {
-            try writer.write { db in
+            try writeWithLinks { db, links in
                 let dimension = try Self.embeddingDimension(db)
                 var summary = WriteSummary()
                 let now = Date().timeIntervalSince1970
@@ -29,15 +30,14 @@ extension IndexStore {
                     INSERT INTO sources(path, content_hash, mtime, size, type, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
                     """)
                 for source in sources {
-                    summary.chunksRemoved += try Self.deleteSource(db, path: source.path)
+                    summary.chunksRemoved += try Self.deleteSource(db, path: source.path, links: &links)
                     try insertSource.execute(arguments: [
                         source.path, source.contentHash, source.modificationDate.timeIntervalSince1970,
                         source.size, source.type, now,
                     ])
                     summary.chunksAdded += try Self.insertDocuments(db, source.documents, sourceID: db.lastInsertedRowID,
-                                                                    dimension: dimension)
+                                                                    dimension: dimension, links: &links)
                 }
-                try Self.bumpGeneration(db)
                 return summary
             }
         }
@@ -52,26 +52,26 @@ extension IndexStore {
     @discardableResult
     public func append(_ documents: [DocumentInput], toSource path: String, contentHash: String? = nil) throws -> WriteSummary {
         try run("adding \(documents.count) document(s) to \(path)") {
-            try writer.write { db in
+            try writeWithLinks { db, links in
                 guard let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE path = ?", arguments: [path]) else {
                     throw StoreError.invalidInput("no source \(path) to add documents to")
                 }
                 var summary = WriteSummary()
                 summary.chunksAdded = try Self.insertDocuments(db, documents, sourceID: sourceID,
-                                                               dimension: try Self.embeddingDimension(db))
+                                                               dimension: try Self.embeddingDimension(db), links: &links)
                 if let contentHash {
                     try db.execute(sql: "UPDATE sources SET content_hash = ?, indexed_at = ? WHERE id = ?",
                                    arguments: [contentHash, Date().timeIntervalSince1970, sourceID])
                 }
-                try Self.bumpGeneration(db)
                 return summary
             }
         }
     }
 
-    /// Inserts documents and their chunks (FTS rows follow by trigger) under a source; returns the
-    /// number of chunks.
-    static func insertDocuments(_ db: Database, _ documents: [DocumentInput], sourceID: Int64, dimension: Int?) throws -> Int {
+    /// Inserts documents and their chunks (FTS rows follow by trigger) under a source, recording them
+    /// in `links`; returns the number of chunks.
+    static func insertDocuments(_ db: Database, _ documents: [DocumentInput], sourceID: Int64, dimension: Int?,
+                                links: inout LinkMaintenance) throws -> Int {
         let insertDocument = try db.cachedStatement(sql: """
             INSERT INTO documents(source_id, name, title, type) VALUES (?, ?, ?, ?)
             """)
@@ -83,6 +83,8 @@ extension IndexStore {
         for document in documents {
             try insertDocument.execute(arguments: [sourceID, document.name, document.title, document.type])
             let documentID = db.lastInsertedRowID
+            var chunkIDs: [(id: Int64, text: String)] = []
+            chunkIDs.reserveCapacity(document.chunks.count)
             for chunk in document.chunks {
                 var blob: Data?
                 if let vector = chunk.vector {
@@ -98,40 +100,57 @@ extension IndexStore {
                     documentID, chunk.ordinal, chunk.text, chunk.heading, chunk.start, chunk.end,
                     TextKey.of(chunk.text), blob,
                 ])
+                chunkIDs.append((db.lastInsertedRowID, chunk.text))
                 added += 1
             }
+            links.inserted(document: documentID, title: document.title, chunks: chunkIDs)
         }
         return added
     }
 
-    /// Removes the sources at `paths` with their documents, chunks and FTS rows, in one transaction.
-    /// Unknown paths are ignored.
+    /// Removes the sources at `paths` with their documents, chunks, FTS rows and links, in one
+    /// transaction (links of other chunks to the removed documents go too). Unknown paths are ignored.
     @discardableResult
     public func removeSources(paths: [String]) throws -> WriteSummary {
         if paths.isEmpty { return WriteSummary() }
         return try run("removing \(paths.count) source(s)") {
-            try writer.write { db in
+            try writeWithLinks { db, links in
                 var summary = WriteSummary()
                 for path in paths {
-                    summary.chunksRemoved += try Self.deleteSource(db, path: path)
+                    summary.chunksRemoved += try Self.deleteSource(db, path: path, links: &links)
                 }
-                try Self.bumpGeneration(db)
                 return summary
             }
         }
     }
 
-    /// Deletes one source (triggers remove its chunks' FTS rows, the cascade its documents);
-    /// returns how many chunks went away.
-    static func deleteSource(_ db: Database, path: String) throws -> Int {
+    /// Deletes one source (triggers remove its chunks' FTS rows, the cascade its documents and their
+    /// links); returns how many chunks went away.
+    static func deleteSource(_ db: Database, path: String, links: inout LinkMaintenance) throws -> Int {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE path = ?", arguments: [path]) else {
             return 0
         }
         let count = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.source_id = ?
             """, arguments: [id]) ?? 0
+        try links.removingDocuments(ofSource: id, db)
         try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [id])
         return count
+    }
+
+    /// Runs `body` in one write transaction with a ``LinkMaintenance`` that it records its changes
+    /// in; then writes the links and bumps the generation in the same transaction. After commit, the
+    /// updated title dictionary and word index are cached under the new generation.
+    func writeWithLinks<T>(_ body: (Database, inout LinkMaintenance) throws -> T) throws -> T {
+        let (result, links, generation) = try writer.write { db in
+            var links = try LinkMaintenance(db, cache: cache)
+            let result = try body(db, &links)
+            try links.finish(db)
+            try Self.bumpGeneration(db)
+            return (result, links, try Self.generation(db))
+        }
+        links.cache(in: cache, generation: generation)
+        return result
     }
 
     static func bumpGeneration(_ db: Database) throws {

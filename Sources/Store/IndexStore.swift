@@ -191,25 +191,28 @@ public final class IndexStore: Sendable {
     /// Unknown ids are skipped.
     public func chunks(ids: [Int64]) throws -> [ChunkRecord] {
         if ids.isEmpty { return [] }
-        let byID: [Int64: ChunkRecord] = try run("reading chunks") {
-            try writer.read { db in
-                var byID: [Int64: ChunkRecord] = [:]
-                // One cached statement for any number of ids: they travel as one JSON array.
-                let statement = try db.cachedStatement(sql: """
-                    SELECT c.id, d.name, d.title, c.heading, c.text, c.start, c."end", c.ordinal, s.path
-                    FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-                    WHERE c.id IN (SELECT value FROM json_each(?))
-                    """)
-                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-                let rows = try Row.fetchCursor(statement, arguments: [list])
-                while let row = try rows.next() {
-                    let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
-                                             text: row[4], start: row[5], end: row[6], ordinal: row[7],
-                                             sourcePath: row[8])
-                    byID[record.id] = record
-                }
-                return byID
-            }
+        return try run("reading chunks") {
+            try writer.read { db in try Self.chunkRecords(db, ids: ids) }
+        }
+    }
+
+    /// The chunks with the given ids in the order given (unknown ids skipped), read in `db`.
+    static func chunkRecords(_ db: Database, ids: [Int64]) throws -> [ChunkRecord] {
+        if ids.isEmpty { return [] }
+        var byID: [Int64: ChunkRecord] = [:]
+        // One cached statement for any number of ids: they travel as one JSON array.
+        let statement = try db.cachedStatement(sql: """
+            SELECT c.id, d.name, d.title, c.heading, c.text, c.start, c."end", c.ordinal, s.path
+            FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
+            WHERE c.id IN (SELECT value FROM json_each(?))
+            """)
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        let rows = try Row.fetchCursor(statement, arguments: [list])
+        while let row = try rows.next() {
+            let record = ChunkRecord(id: row[0], documentName: row[1], title: row[2], heading: row[3],
+                                     text: row[4], start: row[5], end: row[6], ordinal: row[7],
+                                     sourcePath: row[8])
+            byID[record.id] = record
         }
         return ids.compactMap { byID[$0] }
     }
@@ -252,11 +255,14 @@ public final class IndexStore: Sendable {
     /// compare it to know when they are stale.
     public func generation() throws -> Int {
         try run("reading the index generation") {
-            try writer.read { db in
-                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'generation'"))
-                    .flatMap { Int($0) } ?? 0
-            }
+            try writer.read { db in try Self.generation(db) }
         }
+    }
+
+    /// The index generation as seen by `db` (inside its current transaction).
+    static func generation(_ db: Database) throws -> Int {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'generation'"))
+            .flatMap { Int($0) } ?? 0
     }
 
     /// `PRAGMA integrity_check` plus the FTS5 index check; `"ok"` when both pass.

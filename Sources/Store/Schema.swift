@@ -6,7 +6,7 @@ import GRDB
 /// Never edit a migration that has shipped: append a new one and bump ``currentVersion``.
 enum Schema {
     /// The schema version this build writes and understands.
-    static let currentVersion = 2
+    static let currentVersion = 3
     /// Marker stored under `meta.format` so we can tell our databases from other SQLite files.
     static let formatMarker = "rag-index"
 
@@ -110,6 +110,22 @@ enum Schema {
             // build the in-memory BM25 index with exactly FTS5's tokens. It stores nothing.
             try db.execute(sql: "CREATE VIRTUAL TABLE chunks_fts_instance USING fts5vocab(chunks_fts, instance)")
             try db.execute(sql: "UPDATE meta SET value = '2' WHERE key = ?", arguments: [MetaKey.schemaVersion])
+        }
+        migrator.registerMigration("v3: title links", foreignKeyChecks: .immediate) { db in
+            // links(c, d): chunk c's text mentions the title of document d (never its own document's
+            // title; rules in TitleMatcher). Rows go with either side by FK cascade (GRDB opens every
+            // connection with foreign_keys = ON); written in the same transactions as the chunks
+            // (LinkMaintenance). Backfilled here for indexes written before v3.
+            try db.execute(sql: """
+                CREATE TABLE links (
+                    chunk_id    INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    PRIMARY KEY (chunk_id, document_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX links_document_id ON links(document_id);
+                """)
+            try LinkMaintenance.rebuild(db)
+            try db.execute(sql: "UPDATE meta SET value = '3' WHERE key = ?", arguments: [MetaKey.schemaVersion])
         }
         // Append new migrations here; each must end by updating meta.schema_version.
         return migrator

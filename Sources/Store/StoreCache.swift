@@ -31,6 +31,17 @@ public final class StoreCache: @unchecked Sendable {
         return value
     }
 
+    /// Removes and returns the value for `key` if it was built at `generation` (else removes nothing):
+    /// a writer that updates a cached value takes it out so that it owns the only copy, and puts the
+    /// result back under the new generation once its transaction has committed.
+    public func take<T: Sendable>(_ key: String, generation: Int, as type: T.Type = T.self) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = values[key], entry.generation == generation, let value = entry.value as? T else { return nil }
+        values[key] = nil
+        return value
+    }
+
     /// Increments and returns a named counter (e.g. how many queries a store has served).
     public func increment(_ key: String) -> Int {
         lock.lock()
