@@ -3,9 +3,10 @@ import Foundation
 /// A per-store cache for values derived from the index (e.g. an in-memory BM25 index), tagged with the
 /// store ``IndexStore/generation()`` they were built at so a later write makes them stale.
 ///
-/// Thread-safe; a value is built at most once per generation even when many threads ask at once.
+/// Thread-safe; a value is built at most once per generation even when many threads ask at once. A
+/// build may itself read the cache (a lookup table built from the cached vectors): the lock is recursive.
 public final class StoreCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSRecursiveLock()
     private var values: [String: (generation: Int, value: any Sendable)] = [:]
     private var counters: [String: Int] = [:]
 

@@ -295,4 +295,16 @@ import Testing
         cache.removeAll()
         #expect(cache.value("k", generation: 2, as: Int.self) == nil)
     }
+
+    /// A build that reads another cached value (the vector lookup built from the cached vectors) must
+    /// not deadlock: this hung `rag ask --strategy notes` once links were found.
+    @Test func aBuildMayReadTheCache() throws {
+        let cache = StoreCache()
+        let outer = cache.value("outer", generation: 1) { () -> Int in
+            let inner = cache.value("inner", generation: 1) { 20 }
+            return inner + 1
+        }
+        #expect(outer == 21)
+        #expect(cache.value("inner", generation: 1, as: Int.self) == 20)
+    }
 }

@@ -25,8 +25,7 @@ struct IndexPassageRetriever: PassageRetriever {
     }
 
     func named(in question: String, limit: Int) throws -> [Passage] {
-        // The index's title-link graph is not built yet (see the note of session 3): nothing is named.
-        []
+        try engine.store.documentsTitled(in: question, limit: limit).map { Self.passage($0, score: 1) }
     }
 
     func linked(to passages: [Passage], question: String, limit: Int) throws -> [Passage] {
@@ -50,9 +49,11 @@ struct IndexPassageRetriever: PassageRetriever {
         .prefix(limit).map { $0 }
     }
 
-    /// Links from the given chunks to chunks of the documents they name (none until the index keeps
-    /// its title-link graph; the notes strategy then falls back to deeper retrieval).
-    func titleLinks(from chunkIDs: [Int64]) throws -> [(from: Int64, to: ChunkRecord)] { [] }
+    /// Links from the given chunks to chunks of the documents they name or that name theirs (the
+    /// index's title-link graph).
+    func titleLinks(from chunkIDs: [Int64]) throws -> [(from: Int64, to: ChunkRecord)] {
+        try engine.store.linkedChunks(from: chunkIDs).map { ($0.from, $0.to) }
+    }
 
     /// Cosine similarity of the question to each chunk's stored vector; keyword overlap without vectors.
     func similarities(_ question: String, to chunks: [ChunkRecord]) throws -> [Int64: Double] {

@@ -102,7 +102,6 @@ struct AskCommand: AsyncParsableCommand {
     }
 
     struct Output: Encodable {
-        struct CitationOut: Encodable { var document: String; var chunk_id: Int64; var title: String; var heading: String; var text: String }
         var question: String
         var answer: String
         var raw_answer: String
@@ -110,7 +109,7 @@ struct AskCommand: AsyncParsableCommand {
         var strategy_name: String
         var choice: String
         var probabilities: RouteProbabilities
-        var citations: [CitationOut]
+        var citations: [Citation]
         var passages_seen: Int
         var steps: Int
         var llm_calls: Int
@@ -128,7 +127,7 @@ struct AskCommand: AsyncParsableCommand {
             strategy_name = a.strategyName
             choice = a.choice.rawValue
             probabilities = a.probabilities
-            citations = a.citations.map { CitationOut(document: $0.document, chunk_id: $0.chunkID, title: $0.title, heading: $0.heading, text: $0.text) }
+            citations = a.citations
             passages_seen = a.passages.count
             steps = a.steps
             llm_calls = a.llmCalls
