@@ -38,4 +38,54 @@ struct AskCLITests {
         let badModel = try CLIHarness.run(["ask", "anything", "--index", index, "-m", "/nonexistent.gguf"])
         #expect(badModel.status == 1 && badModel.stderr.contains("nonexistent.gguf"))
     }
+
+    /// `rag eval` on a user's own question file: the table as JSON, `--out` lines, and a rerun that
+    /// reuses them instead of answering again.
+    @Test func evaluatesAndResumesFromItsOutFile() throws {
+        guard CLIHarness.embeddingModelAvailable(), Self.languageModelAvailable else { return }
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent("index").path
+        let ingest = try CLIHarness.run(["ingest", CLIHarness.root.appendingPathComponent("corpora/veldmoor").path, "--index", index, "-q"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let questions = dir.appendingPathComponent("mine.jsonl")
+        try """
+        {"question":"Which river joins the Orle at Tamsford?","answers":["River Sallow","Sallow"],"supporting_titles":["rivers.txt"]}
+        {"question":"How long is the River Sallow?","answers":["112 kilometres"]}
+        """.write(to: questions, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("runs/out.jsonl")
+        let args = ["eval", questions.path, "--index", index, "--strategy", "none,single", "--out", out.path, "--json", "-q"]
+        let first = try CLIHarness.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let json = try first.json()
+        let overall = json["overall"] as? [String: [String: Any]] ?? [:]
+        #expect(Set(overall.keys) == ["none", "single", "adaptive", "oracle"])
+        for row in overall.values {
+            #expect(row["n"] as? Int == 2)
+            for key in ["em", "f1", "acc", "steps", "llm_calls", "seconds_per_question"] { #expect(row[key] is Double, "\(key)") }
+        }
+        #expect((json["datasets"] as? [String: Any])?.keys.sorted() == ["mine"])
+        // Recall is counted by file name where the supporting passages are named by file.
+        #expect(overall["single"]?["recall"] is Double)
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 4)
+        let record = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any] ?? [:]
+        #expect(record["id"] as? String == "line-1" && record["strategy"] as? String == "single")
+        #expect(record["prediction"] is String && record["f1"] is Double && record["prompt_tokens"] is Int)
+
+        // A rerun answers nothing new: same lines, same table.
+        let again = try CLIHarness.run(args)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try String(contentsOf: out, encoding: .utf8).split(separator: "\n").count == 4)
+        let f1 = { (r: CLIHarness.Result) in ((try? r.json())?["overall"] as? [String: [String: Any]])?["single"]?["f1"] as? Double }
+        #expect(f1(again) == f1(first))
+
+        let unknown = try CLIHarness.run(["eval", questions.path, "--index", index, "--strategy", "fast"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown strategy"))
+        let bad = dir.appendingPathComponent("bad.jsonl")
+        try "{\"answers\":[\"x\"]}\n".write(to: bad, atomically: true, encoding: .utf8)
+        let malformed = try CLIHarness.run(["eval", bad.path, "--index", index])
+        #expect(malformed.status == 1 && malformed.stderr.contains("bad.jsonl:1"))
+    }
 }
+

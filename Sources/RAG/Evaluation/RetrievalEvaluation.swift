@@ -16,13 +16,43 @@ public struct LabelledQuestion: Sendable, Codable {
         case supportingTitles = "supporting_titles", supportingIDs = "supporting_ids"
     }
 
+    public init(id: String, dataset: String? = nil, question: String, answers: [String]? = nil, type: String? = nil,
+                supportingTitles: [String]? = nil, supportingIDs: [String]? = nil) {
+        self.id = id
+        self.dataset = dataset
+        self.question = question
+        self.answers = answers
+        self.type = type
+        self.supportingTitles = supportingTitles
+        self.supportingIDs = supportingIDs
+    }
+
+    /// A user's own lines may carry only `question` and `answers`, and a numeric `id`: `load` then
+    /// names each question by its line number.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let text = try? c.decodeIfPresent(String.self, forKey: .id) { id = text }
+        else if let number = try? c.decodeIfPresent(Int.self, forKey: .id) { id = String(number) }
+        else { id = "" }
+        dataset = try c.decodeIfPresent(String.self, forKey: .dataset)
+        question = try c.decode(String.self, forKey: .question)
+        answers = try c.decodeIfPresent([String].self, forKey: .answers)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        supportingTitles = try c.decodeIfPresent([String].self, forKey: .supportingTitles)
+        supportingIDs = try c.decodeIfPresent([String].self, forKey: .supportingIDs)
+    }
+
     /// Reads a JSONL file of questions; blank lines are skipped.
     public static func load(_ url: URL) throws -> [LabelledQuestion] {
         let text = try String(contentsOf: url, encoding: .utf8)
         var out: [LabelledQuestion] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            do { out.append(try JSONDecoder().decode(LabelledQuestion.self, from: Data(line.utf8))) }
+            do {
+                var q = try JSONDecoder().decode(LabelledQuestion.self, from: Data(line.utf8))
+                if q.id.isEmpty { q.id = "line-\(n + 1)" }
+                out.append(q)
+            }
             catch { throw EvaluationError.badQuestion(path: url.path, line: n + 1) }
         }
         return out
@@ -35,7 +65,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .badQuestion(let path, let line):
-            return "\(path):\(line): not a question object {\"id\",\"question\",\"supporting_ids\",...}: fix or remove the line"
+            return "\(path):\(line): not a question object {\"question\",\"answers\",...}: fix or remove the line"
         case .noLabels(let path):
             return "\(path): no question has supporting_ids, so retrieval recall cannot be measured"
         }

@@ -73,16 +73,20 @@ struct EvalCommand: AsyncParsableCommand {
         var sink: FileHandle?
         if let out {
             let url = URL(fileURLWithPath: out)
+            var endsMidLine = false
             if let text = try? String(contentsOf: url, encoding: .utf8) {
                 for line in text.split(separator: "\n") {
                     if let r = try? JSONDecoder().decode(EvaluationRecord.self, from: Data(line.utf8)) { existing[r.key] = r }
                 }
+                endsMidLine = !text.isEmpty && !text.hasSuffix("\n")
             } else {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: url.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: url.path, contents: nil)
             }
             guard let handle = FileHandle(forWritingAtPath: url.path) else { throw CLIError("cannot write \(out); check the path") }
             handle.seekToEndOfFile()
+            // A run killed mid-line left a partial record: end it so the next record starts its own line.
+            if endsMidLine { handle.write(Data("\n".utf8)) }
             sink = handle
         }
 
