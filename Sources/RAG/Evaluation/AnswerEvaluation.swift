@@ -22,11 +22,14 @@ public struct EvaluationRecord: Sendable, Codable, Equatable {
     public var recall: Double?
     public var passagesSeen: Int
     public var citations: [String]
+    /// Why a multi-step strategy stopped (nil for one-step strategies and in older lines).
+    public var stopReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id, dataset, strategy, question, prediction, gold, em, f1, acc, steps
         case llmCalls = "llm_calls", promptTokens = "prompt_tokens", reusedPromptTokens = "reused_prompt_tokens"
         case generatedTokens = "generated_tokens", seconds, recall, passagesSeen = "passages_seen", citations
+        case stopReason = "stop_reason"
     }
 
     /// The key a rerun finds the record by.
@@ -174,7 +177,8 @@ extension Engine {
                     steps: result.steps, llmCalls: result.usage.calls, promptTokens: result.usage.promptTokens,
                     reusedPromptTokens: result.usage.reusedPromptTokens, generatedTokens: result.usage.generatedTokens,
                     seconds: seconds, recall: Self.supportRecall(q, seen: result.passagesSeen),
-                    passagesSeen: result.passagesSeen.count, citations: result.citations.map(\.document))
+                    passagesSeen: result.passagesSeen.count, citations: result.citations.map(\.document),
+                    stopReason: result.stopReason)
                 records.append(record)
                 onRecord(record, false)
             }
