@@ -20,7 +20,7 @@ public enum EmbeddingsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .modelNotFound(let path):
-            return "embedding model not found at \(path): run scripts/setup.sh or pass --embedding-model"
+            return "embedding model not found at \(path): run `rag models pull all-minilm-l6-v2` or pass --embedding-model DIR"
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason); check the file's permissions or re-run scripts/setup.sh"
         case .malformedSafeTensors(let path, let reason):

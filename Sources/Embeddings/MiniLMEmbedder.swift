@@ -6,8 +6,7 @@ import Kernels
 ///
 /// For example:
 /// ```swift
-/// guard let dir = MiniLMEmbedder.defaultDirectory() else { ... }
-/// let embedder = try MiniLMEmbedder(directory: dir)
+/// let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: "models/all-MiniLM-L6-v2"))
 /// let vectors = try embedder.embed(["What is the capital of France?"])   // [[Float]] of 384
 /// ```
 public final class MiniLMEmbedder: Embedder {
@@ -24,9 +23,6 @@ public final class MiniLMEmbedder: Embedder {
     /// Sentences per encoder batch.
     public let batchSize: Int
 
-    /// The environment variable naming the model directory.
-    public static let environmentKey = "RAG_EMBEDDING_MODEL"
-
     /// Loads the model from a directory holding config.json, vocab.txt and model.safetensors.
     /// - Throws: ``EmbeddingsError/modelNotFound(path:)`` when the directory or a file is missing,
     ///   or another ``EmbeddingsError`` when a file is malformed.
@@ -40,24 +36,6 @@ public final class MiniLMEmbedder: Embedder {
         modelID = directory.lastPathComponent
         self.maxLength = max(2, min(maxLength, encoder.configuration.maxPositionEmbeddings))
         self.batchSize = max(1, batchSize)
-    }
-
-    /// The model directory to use when none is given: `$RAG_EMBEDDING_MODEL`, else
-    /// `<cwd>/models/all-MiniLM-L6-v2`, else `models/all-MiniLM-L6-v2` found by walking up from the
-    /// executable (e.g. `../../models` from `.build/release/rag`). Nil when none exists.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let path = environment[environmentKey], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        let name = "models/all-MiniLM-L6-v2"
-        let fm = FileManager.default
-        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(name)]
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(dir.appendingPathComponent(name))
-            dir = dir.deletingLastPathComponent()
-        }
-        return candidates.first { fm.fileExists(atPath: $0.appendingPathComponent("model.safetensors").path) }
     }
 
     /// Token ids of each text as the encoder sees them (`[CLS]`, ≤ maxLength−2 pieces, `[SEP]`).

@@ -67,24 +67,23 @@ public final class Engine: Sendable {
         self.store = try IndexStore(directory: configuration.indexDirectory, createIfMissing: createIfMissing)
     }
 
-    /// The embedding model, loaded once on first use.
+    /// Finds this engine's models: ``ModelLocator`` with the index's neighbourhood searched too.
+    public var modelLocator: ModelLocator { ModelLocator(indexDirectory: configuration.indexDirectory) }
+
+    /// The embedding model (`configuration.embeddingModelDirectory`, else found by ``modelLocator``),
+    /// loaded once on first use.
+    /// - Throws: `RAGError.embeddingModelMissing` naming where it looked; `EmbeddingsError` for bad files.
     public func embedder() throws -> any Embedder {
         try embedderBox.get {
-            let directory = configuration.embeddingModelDirectory ?? MiniLMEmbedder.defaultDirectory()
-            guard let directory, FileManager.default.fileExists(
-                atPath: directory.appendingPathComponent("model.safetensors").path) else {
-                throw RAGError.embeddingModelMissing(
-                    path: (configuration.embeddingModelDirectory ?? URL(fileURLWithPath: "models/all-MiniLM-L6-v2")).path)
-            }
-            return try MiniLMEmbedder(directory: directory)
+            try MiniLMEmbedder(directory: try modelLocator.embeddingModel(configuration.embeddingModelDirectory))
         }
     }
 
-    /// The language model (`configuration.languageModel`), loaded once on first use.
+    /// The language model (`configuration.languageModel`, found by ``modelLocator``), loaded once on first use.
     /// - Throws: `RAGError.languageModelMissing` when the file is not found; `GGUFError` for a bad file.
     public func languageModel() throws -> Generator {
         try modelBox.get {
-            let url = try ModelLocator.resolve(configuration.languageModel)
+            let url = try modelLocator.languageModel(configuration.languageModel)
             return try Generator(modelURL: url, contextLength: configuration.contextLength)
         }
     }

@@ -6,14 +6,15 @@ import Retrieval
 public struct EngineConfiguration: Sendable {
     /// The index folder (holds `index.sqlite`).
     public var indexDirectory: URL
-    /// The all-MiniLM-L6-v2 folder; `nil` means look in the usual places.
+    /// The all-MiniLM-L6-v2 folder; `nil` means `$RAG_EMBEDDING_MODEL`, else the places
+    /// ``ModelLocator`` searches.
     public var embeddingModelDirectory: URL?
     /// How documents are cut into chunks.
     public var chunking: ChunkingParameters
     /// How hybrid search combines BM25 (first) and dense (second) hits.
     public var hybridFusion: HybridRetriever.Fusion
     /// The language model: a name from ``ModelCatalog`` or a GGUF path; nil means `$RAG_MODEL`, else
-    /// the default (Qwen2.5-Coder-0.5B-Instruct).
+    /// the default (Qwen2.5-Coder-0.5B-Instruct), found as ``ModelLocator`` says.
     public var languageModel: String?
     /// KV-cache positions of the language model (nil: the model's own, at most 4096).
     public var contextLength: Int?

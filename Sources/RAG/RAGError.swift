@@ -4,7 +4,8 @@ import Foundation
 public enum RAGError: Error, CustomStringConvertible, Sendable {
     case nothingToIngest(paths: [String])
     case nothingReadable(skipped: Int, first: SkippedFile?)
-    case embeddingModelMissing(path: String)
+    /// The embedding model is not in any of the folders searched; `pull` is its catalogue name.
+    case embeddingModelMissing(searched: [String], pull: String)
     case indexMissing(path: String)
     case noVectors(index: String)
     /// The language model file is missing or not a model; the message says where rag looked.
@@ -24,8 +25,9 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
             if let first, skipped == 1 { return "nothing indexed: \(first.path): \(first.reason)" }
             let example = first.map { " (first: \($0.path): \($0.reason))" } ?? ""
             return "nothing indexed: none of the \(skipped) file(s) could be read\(example)"
-        case .embeddingModelMissing(let path):
-            return "embedding model not found at \(path): run scripts/setup.sh, pass --embedding-model DIR, or ingest with --no-embeddings"
+        case .embeddingModelMissing(let searched, let pull):
+            let place = searched.count == 1 ? "at \(searched[0])" : "in \(searched.joined(separator: ", "))"
+            return "embedding model not found \(place): run `rag models pull \(pull)`, pass --embedding-model DIR, or ingest with --no-embeddings"
         case .indexMissing(let path):
             return "no index at \(path): create one with `rag ingest PATH --index \(path)`"
         case .noVectors(let index):

@@ -6,6 +6,7 @@
 import Foundation
 import Embeddings
 import Kernels
+import RAG
 import Retrieval
 
 func fail(_ message: String) -> Never {
@@ -56,8 +57,9 @@ case "embed":
         return String(line)
     }
     texts = Array(texts.prefix(int("limit", texts.count)))
-    guard let dir = options["model"].map({ URL(fileURLWithPath: $0) }) ?? MiniLMEmbedder.defaultDirectory() else {
-        fail("model not found: pass --model DIR")
+    let dir: URL
+    do { dir = try ModelLocator().embeddingModel(options["model"].map { URL(fileURLWithPath: $0) }) } catch {
+        fail("\(error)")
     }
     let embedder = try MiniLMEmbedder(directory: dir, batchSize: int("batch", 32))
     _ = try embedder.embed(Array(texts.prefix(64)))   // warm-up

@@ -1,27 +1,18 @@
 import Foundation
+import TestSupport
 @testable import Documents
 
-/// Paths relative to the package root, found from this file.
+/// Paths of the documents the tests read, relative to the package root.
 enum Paths {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
+    static let packageRoot = TestEnvironment.packageRoot
     static let fixtures = packageRoot.appendingPathComponent("Tests/DocumentsTests/Fixtures")
     static let corpus = packageRoot.appendingPathComponent("corpora")
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The SQLite HTML documentation (Debian's sqlite3-doc, installed by scripts/setup.sh).
     static let sqliteDocs = URL(fileURLWithPath: "/usr/share/doc/sqlite3")
-    static let wiki = shared.appendingPathComponent("data/corpus/wiki.jsonl")
+    /// A JSONL passage corpus written for the tests (Tests/Fixtures/passages.jsonl).
+    static let passages = TestEnvironment.fixture("passages.jsonl")
 
     static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
-
-    /// Under CI=true, tests needing external files run (and fail if the files are missing).
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static func available(_ url: URL) -> Bool { isCI || FileManager.default.fileExists(atPath: url.path) }
 }
 
 /// Loads an in-memory document of a given file name.

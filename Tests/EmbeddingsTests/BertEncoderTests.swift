@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Embeddings
 
 @Suite struct BertEncoderTests {
-    @Test func goldenEmbeddings() throws {
-        guard TestPaths.require(TestPaths.miniLM.appendingPathComponent("model.safetensors"), TestPaths.golden) else { return }
-        let embedder = try MiniLMEmbedder(directory: TestPaths.miniLM)
+    @Test(.requires(TestModels.miniLMWeights)) func goldenEmbeddings() throws {
+        let embedder = try MiniLMEmbedder(directory: TestModels.miniLM)
         #expect(embedder.dimension == 384)
         #expect(embedder.modelID == "all-MiniLM-L6-v2")
         let golden = try MiniLMGolden.load()
@@ -47,11 +47,7 @@ import Testing
             _ = try MiniLMEmbedder(directory: URL(fileURLWithPath: "/nonexistent/minilm"))
             Issue.record("expected an error")
         } catch let error as EmbeddingsError {
-            #expect(error.description == "embedding model not found at /nonexistent/minilm: run scripts/setup.sh or pass --embedding-model")
+            #expect(error.description == "embedding model not found at /nonexistent/minilm: run `rag models pull all-minilm-l6-v2` or pass --embedding-model DIR")
         } catch { Issue.record("unexpected \(error)") }
-    }
-
-    @Test func defaultDirectoryHonoursEnvironment() {
-        #expect(MiniLMEmbedder.defaultDirectory(environment: ["RAG_EMBEDDING_MODEL": "/x/y"])?.path == "/x/y")
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Embeddings
 
 @Suite struct WordPieceTokenizerTests {
-    @Test func goldenTokenIDs() throws {
-        guard TestPaths.require(TestPaths.miniLM.appendingPathComponent("vocab.txt"), TestPaths.golden) else { return }
-        let tokenizer = try WordPieceTokenizer(vocabularyURL: TestPaths.miniLM.appendingPathComponent("vocab.txt"))
+    @Test(.requires(TestModels.miniLMVocabulary)) func goldenTokenIDs() throws {
+        let tokenizer = try WordPieceTokenizer(vocabularyURL: TestModels.miniLMVocabulary)
         let golden = try MiniLMGolden.load()
         #expect(golden.items.count == 40)
         for item in golden.items {

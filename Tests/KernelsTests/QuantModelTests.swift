@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Kernels
@@ -58,15 +59,8 @@ struct QuantModelTests {
         }
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func directory(_ file: String) throws -> TensorDirectory? {
-        let url = root.appendingPathComponent("models/\(file)")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "models/\(file) missing under CI")
-            return nil
-        }
+    static func directory(_ url: URL) throws -> TensorDirectory {
+        try requireFile(url)
         return try TensorDirectory(url: url)
     }
 
@@ -107,17 +101,17 @@ struct QuantModelTests {
         }
     }
 
-    @Test("SmolLM2-135M Q4_1 and Q8_0 tensors")
+    @Test("SmolLM2-135M Q4_1 and Q8_0 tensors", .requires(TestModels.smolLM))
     func smol() throws {
-        guard let dir = try Self.directory("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+        let dir = try Self.directory(TestModels.smolLM)
         for name in ["blk.0.attn_q.weight", "blk.0.ffn_down.weight", "blk.29.ffn_gate.weight", "token_embd.weight"] {
             Self.check(dir, tensor: name)
         }
     }
 
-    @Test("Qwen2.5-Coder-0.5B Q5_0, Q8_0, Q4_K and Q6_K tensors")
+    @Test("Qwen2.5-Coder-0.5B Q5_0, Q8_0, Q4_K and Q6_K tensors", .requires(TestModels.qwen))
     func qwen() throws {
-        guard let dir = try Self.directory("qwen2.5-coder-0.5b-instruct.gguf") else { return }
+        let dir = try Self.directory(TestModels.qwen)
         var seen = Set<UInt32>()
         // The first matrix (by name) of every quantized type in the file.
         let names = dir.entries.keys.sorted()

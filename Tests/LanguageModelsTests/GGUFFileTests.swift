@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import LanguageModels
 
 @Suite("GGUF reader")
 struct GGUFFileTests {
-    @Test func readsSmolLMHeaderMetadataAndTensors() throws {
-        guard GGUFTestPaths.available(GGUFTestPaths.smolLM) else { return }
-        let file = try GGUFFile(url: GGUFTestPaths.smolLM)
+    @Test(.requires(TestModels.smolLM)) func readsSmolLMHeaderMetadataAndTensors() throws {
+        let file = try GGUFFile(url: TestModels.smolLM)
         #expect(file.version == 3)
         #expect(file.architecture == "llama")
         #expect(file.int("llama.block_count") == 30)
@@ -34,9 +34,8 @@ struct GGUFFileTests {
         #expect(Int(bitPattern: norm.baseAddress) % 32 == 0)
     }
 
-    @Test func readsQwenHeader() throws {
-        guard GGUFTestPaths.available(GGUFTestPaths.qwen) else { return }
-        let file = try GGUFFile(url: GGUFTestPaths.qwen)
+    @Test(.requires(TestModels.qwen)) func readsQwenHeader() throws {
+        let file = try GGUFFile(url: TestModels.qwen)
         #expect(file.architecture == "qwen2")
         #expect(file.int("qwen2.block_count") == 24)
         #expect(file.int("qwen2.embedding_length") == 896)

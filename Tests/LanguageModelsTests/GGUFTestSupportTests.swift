@@ -2,34 +2,6 @@ import Foundation
 import Testing
 @testable import LanguageModels
 
-/// Paths to the package's model files, found from this source file, and CI policy for missing ones.
-enum GGUFTestPaths {
-    /// The folder holding Package.swift.
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-            url.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
-
-    static let shared = packageRoot.appendingPathComponent("../shared").standardizedFileURL
-    static let smolLM = packageRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-    static let qwen = packageRoot.appendingPathComponent("models/qwen2.5-coder-0.5b-instruct.gguf")
-
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-
-    /// True when `url` exists; records a failure under CI=true when it does not.
-    static func available(_ url: URL) -> Bool {
-        if FileManager.default.fileExists(atPath: url.path) { return true }
-        if isCI { Issue.record("required file missing under CI: \(url.path)") }
-        return false
-    }
-}
-
 /// Writes small GGUF files for tests.
 struct GGUFTestWriter {
     var version: UInt32 = 3

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LanguageModels
@@ -10,9 +11,8 @@ struct GenerationGoldenTests {
     private static let steps = 8
 
     private func check(model url: URL, golden name: String) throws {
-        guard TokenizerFixtures.file(url) != nil, let json = TokenizerFixtures.goldenJSON(name),
-            let prompts = json["prompts"] as? [[String: Any]]
-        else { return }
+        try requireFile(url)
+        let prompts = try #require(try TokenizerFixtures.goldenJSON(name)["prompts"] as? [[String: Any]])
         let generator = try Generator(modelURL: url, contextLength: 512)
         for prompt in prompts {
             guard let rawMessages = prompt["messages"] as? [[String: String]] else { continue }
@@ -34,16 +34,16 @@ struct GenerationGoldenTests {
         }
     }
 
-    @Test func smolLMChatAnswersMatchLlamaCpp() throws {
+    @Test(.requires(TestModels.smolLM)) func smolLMChatAnswersMatchLlamaCpp() throws {
         try check(model: TokenizerFixtures.smolLMURL, golden: "smollm2_greedy.json")
     }
 
-    @Test func qwenChatAnswersMatchLlamaCpp() throws {
+    @Test(.requires(TestModels.qwen)) func qwenChatAnswersMatchLlamaCpp() throws {
         try check(model: TokenizerFixtures.qwenURL, golden: "qwen25coder05b_greedy.json")
     }
 
-    @Test func prefixReuseGivesTheSameTokensAsAFreshSession() throws {
-        guard let file = TokenizerFixtures.file(TokenizerFixtures.smolLMURL) else { return }
+    @Test(.requires(TestModels.smolLM)) func prefixReuseGivesTheSameTokensAsAFreshSession() throws {
+        let file = try TokenizerFixtures.file(TokenizerFixtures.smolLMURL)
         let model = try LlamaModel(file: file)
         let shared = Generator(session: model.makeSession(contextLength: 512), tokenizer: try BPETokenizer(gguf: file),
                                chatTemplate: ChatTemplate(gguf: file))

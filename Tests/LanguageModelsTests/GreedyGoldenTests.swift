@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import LanguageModels
 
-/// Greedy decoding against llama.cpp's outputs in ../shared/golden (run these in release mode).
+/// Greedy decoding against llama.cpp's outputs in Tests/Fixtures/golden (run these in release mode).
 @Suite("Greedy decoding matches llama.cpp", .serialized)
 struct GreedyGoldenTests {
     struct Golden: Decodable {
@@ -42,9 +43,8 @@ struct GreedyGoldenTests {
     }
 
     func check(model modelURL: URL, golden name: String, tolerance: Tolerance) throws {
-        let goldenURL = GGUFTestPaths.shared.appendingPathComponent("golden/\(name)")
-        guard GGUFTestPaths.available(modelURL), GGUFTestPaths.available(goldenURL) else { return }
-        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: goldenURL))
+        try requireFile(modelURL)
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: TokenizerFixtures.goldenURL(name)))
         let model = try LlamaModel(url: modelURL)
         let session = model.makeSession(contextLength: 512)
         var worst: Float = 0
@@ -73,13 +73,13 @@ struct GreedyGoldenTests {
         print("\(name): largest first-position top-5 logit difference from llama.cpp \(worst)")
     }
 
-    @Test func smolLM2() throws {
-        try check(model: GGUFTestPaths.smolLM, golden: "smollm2_greedy.json",
+    @Test(.requires(TestModels.smolLM)) func smolLM2() throws {
+        try check(model: TestModels.smolLM, golden: "smollm2_greedy.json",
                   tolerance: Tolerance(tieMargin: 0.25, logit: 0.75))
     }
 
-    @Test func qwen25Coder() throws {
-        try check(model: GGUFTestPaths.qwen, golden: "qwen25coder05b_greedy.json",
+    @Test(.requires(TestModels.qwen)) func qwen25Coder() throws {
+        try check(model: TestModels.qwen, golden: "qwen25coder05b_greedy.json",
                   tolerance: Tolerance(tieMargin: 0.05, logit: 0.35))
     }
 }

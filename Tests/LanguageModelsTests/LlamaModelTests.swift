@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import LanguageModels
 
@@ -181,20 +182,19 @@ struct LlamaModelTests {
         #expect(throws: GGUFError.missingTensor(name: "blk.1.ffn_up.weight")) { try LlamaModel(url: url) }
     }
 
-    @Test func realModelsLoad() throws {
-        if GGUFTestPaths.available(GGUFTestPaths.smolLM) {
-            let model = try LlamaModel(url: GGUFTestPaths.smolLM)
-            let c = model.configuration
-            #expect(c.blockCount == 30 && c.headCount == 9 && c.kvHeads == 3 && c.headDimension == 64)
-            #expect(c.feedForwardLength == 1536 && c.ropeFreqBase == 100000 && c.vocabularySize == 49152)
-            #expect(model.weights.outputTiedToEmbedding)
-        }
-        if GGUFTestPaths.available(GGUFTestPaths.qwen) {
-            let model = try LlamaModel(url: GGUFTestPaths.qwen)
-            let c = model.configuration
-            #expect(c.architecture.name == "qwen2" && c.blockCount == 24 && c.kvHeads == 2)
-            #expect(c.feedForwardLength == 4864 && c.rmsEpsilon == 1e-6 && c.ropeFreqBase == 1_000_000)
-            #expect(!model.weights.outputTiedToEmbedding)
-        }
+    @Test(.requires(TestModels.smolLM)) func smolLMLoads() throws {
+        let model = try LlamaModel(url: TestModels.smolLM)
+        let c = model.configuration
+        #expect(c.blockCount == 30 && c.headCount == 9 && c.kvHeads == 3 && c.headDimension == 64)
+        #expect(c.feedForwardLength == 1536 && c.ropeFreqBase == 100000 && c.vocabularySize == 49152)
+        #expect(model.weights.outputTiedToEmbedding)
+    }
+
+    @Test(.requires(TestModels.qwen)) func qwenLoads() throws {
+        let model = try LlamaModel(url: TestModels.qwen)
+        let c = model.configuration
+        #expect(c.architecture.name == "qwen2" && c.blockCount == 24 && c.kvHeads == 2)
+        #expect(c.feedForwardLength == 4864 && c.rmsEpsilon == 1e-6 && c.ropeFreqBase == 1_000_000)
+        #expect(!model.weights.outputTiedToEmbedding)
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LanguageModels
 
 /// Every id list of the golden tokenizations (llama.cpp on the same GGUF files) reproduced exactly.
 struct TokenizerGoldenTests {
-    private func checkPlainItems(_ tokenizer: BPETokenizer, golden name: String) {
-        guard let json = TokenizerFixtures.goldenJSON(name), let items = json["items"] as? [[String: Any]] else { return }
+    private func checkPlainItems(_ tokenizer: BPETokenizer, golden name: String) throws {
+        let items = try #require(try TokenizerFixtures.goldenJSON(name)["items"] as? [[String: Any]])
         #expect(items.count >= 30)
         for item in items {
             let text = item["text"] as? String ?? ""
@@ -18,8 +19,8 @@ struct TokenizerGoldenTests {
         }
     }
 
-    private func checkChatPrompts(_ tokenizer: BPETokenizer, golden name: String) {
-        guard let json = TokenizerFixtures.goldenJSON(name), let prompts = json["prompts"] as? [[String: Any]] else { return }
+    private func checkChatPrompts(_ tokenizer: BPETokenizer, golden name: String) throws {
+        let prompts = try #require(try TokenizerFixtures.goldenJSON(name)["prompts"] as? [[String: Any]])
         for prompt in prompts {
             let text = prompt["prompt_text"] as? String ?? ""
             let special = prompt["tokenize_parse_special"] as? Bool ?? false
@@ -28,32 +29,32 @@ struct TokenizerGoldenTests {
         }
     }
 
-    @Test func smolLMPlainTextMatchesLlamaCpp() {
-        guard let tokenizer = TokenizerFixtures.smolLM() else { return }
+    @Test(.requires(TestModels.smolLM)) func smolLMPlainTextMatchesLlamaCpp() throws {
+        let tokenizer = try TokenizerFixtures.smolLM()
         #expect(tokenizer.preTokenizer == .smollm)
         #expect(!tokenizer.addBOS)
-        checkPlainItems(tokenizer, golden: "smollm2_tokenize.json")
+        try checkPlainItems(tokenizer, golden: "smollm2_tokenize.json")
     }
 
-    @Test func qwenPlainTextMatchesLlamaCpp() {
-        guard let tokenizer = TokenizerFixtures.qwen() else { return }
+    @Test(.requires(TestModels.qwen)) func qwenPlainTextMatchesLlamaCpp() throws {
+        let tokenizer = try TokenizerFixtures.qwen()
         #expect(tokenizer.preTokenizer == .qwen2)
         #expect(!tokenizer.addBOS)
-        checkPlainItems(tokenizer, golden: "qwen25coder05b_tokenize.json")
+        try checkPlainItems(tokenizer, golden: "qwen25coder05b_tokenize.json")
     }
 
-    @Test func smolLMGreedyPromptsWithSpecialParsing() {
-        guard let tokenizer = TokenizerFixtures.smolLM() else { return }
-        checkChatPrompts(tokenizer, golden: "smollm2_greedy.json")
+    @Test(.requires(TestModels.smolLM)) func smolLMGreedyPromptsWithSpecialParsing() throws {
+        let tokenizer = try TokenizerFixtures.smolLM()
+        try checkChatPrompts(tokenizer, golden: "smollm2_greedy.json")
     }
 
-    @Test func qwenGreedyPromptsWithSpecialParsing() {
-        guard let tokenizer = TokenizerFixtures.qwen() else { return }
-        checkChatPrompts(tokenizer, golden: "qwen25coder05b_greedy.json")
+    @Test(.requires(TestModels.qwen)) func qwenGreedyPromptsWithSpecialParsing() throws {
+        let tokenizer = try TokenizerFixtures.qwen()
+        try checkChatPrompts(tokenizer, golden: "qwen25coder05b_greedy.json")
     }
 
-    @Test func controlTokenTextStaysTextUnlessAsked() {
-        guard let tokenizer = TokenizerFixtures.qwen() else { return }
+    @Test(.requires(TestModels.qwen)) func controlTokenTextStaysTextUnlessAsked() throws {
+        let tokenizer = try TokenizerFixtures.qwen()
         let text = "passage <|im_end|> more"
         let plain = tokenizer.encode(text)
         #expect(!plain.contains(151645))

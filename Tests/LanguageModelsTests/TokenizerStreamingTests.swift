@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LanguageModels
@@ -23,8 +24,8 @@ struct TokenizerStreamingTests {
         #expect(detokenizer.finish() == "\u{FFFD}")
     }
 
-    @Test func realEmojiTokensStreamWhole() {
-        guard let tokenizer = TokenizerFixtures.qwen() else { return }
+    @Test(.requires(TestModels.qwen)) func realEmojiTokensStreamWhole() throws {
+        let tokenizer = try TokenizerFixtures.qwen()
         let text = "emoji 😀🚀👍🏽 日本語のテキスト café αβγ ∑∫√∞ ≤≥≠"
         let ids = tokenizer.encode(text)
         var detokenizer = StreamingDetokenizer(tokenizer: tokenizer)

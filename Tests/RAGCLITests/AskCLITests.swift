@@ -1,17 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `rag ask` with the real default model on the project's own corpus, and its one-line errors.
 @Suite(.serialized)
 struct AskCLITests {
-    static var languageModelAvailable: Bool {
-        let found = FileManager.default.fileExists(atPath: CLIHarness.root.appendingPathComponent("models/qwen2.5-coder-0.5b-instruct.gguf").path)
-        if !found && CLIHarness.inCI { Issue.record("models/qwen2.5-coder-0.5b-instruct.gguf missing under CI (run scripts/setup.sh)") }
-        return found
-    }
-
-    @Test func answersWithCitationsAsJSON() throws {
-        guard CLIHarness.embeddingModelAvailable(), Self.languageModelAvailable else { return }
+    @Test(.requires(TestModels.miniLMWeights, TestModels.qwen)) func answersWithCitationsAsJSON() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let index = dir.appendingPathComponent("index").path

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `rag` binary and captures what it prints.
@@ -15,17 +16,7 @@ struct CLIHarness {
     }
 
     /// The package root (the folder holding Package.swift).
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
-
-    /// shared/ beside the clone.
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    static let root = TestEnvironment.packageRoot
 
     /// The `rag` built beside this test bundle (same configuration), else .build/release/rag.
     static let binary: URL? = {
@@ -41,8 +32,6 @@ struct CLIHarness {
         candidates.append(root.appendingPathComponent(".build/debug/rag"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
-
-    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// Runs `rag args...` in `directory` and waits.
     @discardableResult
@@ -69,7 +58,7 @@ struct CLIHarness {
         process.executableURL = binary
         process.arguments = args
         var env = ProcessInfo.processInfo.environment
-        env["RAG_EMBEDDING_MODEL"] = root.appendingPathComponent("models/all-MiniLM-L6-v2").path
+        env["RAG_EMBEDDING_MODEL"] = TestModels.miniLM.path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.currentDirectoryURL = directory ?? root
@@ -81,17 +70,6 @@ struct CLIHarness {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rag-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
-    }
-
-    /// Whether the embedding model is installed; under CI its absence is recorded as a failure.
-    static func embeddingModelAvailable() -> Bool {
-        if hasEmbeddingModel { return true }
-        if inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI (run scripts/setup.sh)") }
-        return false
-    }
-
-    static var hasEmbeddingModel: Bool {
-        FileManager.default.fileExists(atPath: root.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors").path)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -68,8 +69,7 @@ struct CrashConsistencyTests {
 
     /// A large JSONL corpus is embedded and committed in parts: a `kill -9` keeps the finished parts,
     /// and the re-run embeds only the rest (it reuses the committed vectors), then marks the file done.
-    @Test func killedCorpusIngestKeepsEmbeddedParts() throws {
-        guard CLIHarness.embeddingModelAvailable() else { return }
+    @Test(.requires(TestModels.miniLMWeights)) func killedCorpusIngestKeepsEmbeddedParts() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus.jsonl"), index = dir.appendingPathComponent("index")

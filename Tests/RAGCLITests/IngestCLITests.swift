@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End-to-end tests of `rag ingest`, `rag remove` and `rag stats`, running the built binary.
@@ -73,8 +74,7 @@ struct IngestCLITests {
 
     /// A changed corpus re-embeds only what changed; a passage whose title changed is embedded
     /// again (its vector is computed from title, heading and text), an untouched one is reused.
-    @Test func vectorsAreReusedOnlyForTheSameTitleAndText() throws {
-        guard CLIHarness.embeddingModelAvailable() else { return }
+    @Test(.requires(TestModels.miniLMWeights)) func vectorsAreReusedOnlyForTheSameTitleAndText() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus.jsonl"), index = dir.appendingPathComponent("index")

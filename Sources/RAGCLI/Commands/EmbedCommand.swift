@@ -2,6 +2,7 @@ import ArgumentParser
 import Embeddings
 import Foundation
 import Kernels
+import RAG
 
 /// `rag embed TEXT...`: all-MiniLM-L6-v2 sentence embeddings (L2-normalised) and their token ids.
 struct EmbedCommand: AsyncParsableCommand {
@@ -21,9 +22,7 @@ struct EmbedCommand: AsyncParsableCommand {
     @Argument(help: "The texts to embed (one embedding per argument).")
     var texts: [String]
 
-    @Option(name: .long, help: ArgumentHelp(
-        "all-MiniLM-L6-v2 folder (default: $RAG_EMBEDDING_MODEL, else models/all-MiniLM-L6-v2 here or beside the executable).",
-        valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp(ModelLocator.embeddingHelp, valueName: "dir"))
     var embeddingModel: String?
 
     @Option(name: [.short, .long], help: "Threads for the matrix products (default: all cores).")
@@ -39,16 +38,8 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let threads { BLASThreads.set(threads) }
-        let directory: URL
-        if let embeddingModel {
-            directory = URL(fileURLWithPath: (embeddingModel as NSString).expandingTildeInPath)
-        } else if let found = MiniLMEmbedder.defaultDirectory() {
-            directory = found
-        } else {
-            throw CLIError(EmbeddingsError.modelNotFound(
-                path: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                    .appendingPathComponent("models/all-MiniLM-L6-v2").path).description)
-        }
+        let directory = try ModelLocator().embeddingModel(
+            embeddingModel.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
         let embedder: MiniLMEmbedder
         do { embedder = try MiniLMEmbedder(directory: directory) } catch let error as EmbeddingsError {
             throw CLIError(error.description)

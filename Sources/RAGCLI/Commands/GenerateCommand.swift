@@ -75,7 +75,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let generator = try Generator(modelURL: try ModelLocator.resolve(model), contextLength: contextSize)
+        let generator = try Generator(modelURL: try ModelLocator().languageModel(model), contextLength: contextSize)
 
         var prompt = self.prompt
         if prompt == "-" {

