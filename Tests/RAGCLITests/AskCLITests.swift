@@ -35,8 +35,7 @@ struct AskCLITests {
 
     /// `rag eval` on a user's own question file: the table as JSON, `--out` lines, and a rerun that
     /// reuses them instead of answering again.
-    @Test func evaluatesAndResumesFromItsOutFile() throws {
-        guard CLIHarness.embeddingModelAvailable(), Self.languageModelAvailable else { return }
+    @Test(.requires(TestModels.miniLMWeights, TestModels.qwen)) func evaluatesAndResumesFromItsOutFile() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let index = dir.appendingPathComponent("index").path
