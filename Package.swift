@@ -18,6 +18,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // System libraries.
@@ -40,9 +44,15 @@ let package = Package(
         .target(name: "Strategies", dependencies: ["Documents", "Retrieval", "LanguageModels"]),
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
                                             "LanguageModels", "Strategies"]),
+        // The HTTP server (`rag serve`): the RAG engine behind Hummingbird, OpenAI-compatible routes.
+        .target(name: "RAGServer", dependencies: ["RAG", "Strategies",
+                                                  .product(name: "Hummingbird", package: "hummingbird"),
+                                                  .product(name: "DequeModule", package: "swift-collections"),
+                                                  .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "RAGCLI", dependencies: [
-            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies",
+            "RAG", "RAGServer", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .executableTarget(name: "rag-bench-embed", dependencies: ["Embeddings", "Retrieval", "Kernels", "RAG"],
@@ -66,5 +76,11 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
         .testTarget(name: "RAGTests", dependencies: ["RAG", "TestSupport"]),
         .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport"]),
+        // Real servers on loopback, spoken to with URLSession (HummingbirdTesting would pull in
+        // async-http-client and BoringSSL: minutes of CI build for no more realism).
+        .testTarget(name: "RAGServerTests", dependencies: [
+            "RAGServer", "RAG", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     ]
 )

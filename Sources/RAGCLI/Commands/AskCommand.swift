@@ -63,7 +63,7 @@ struct AskCommand: AsyncParsableCommand {
             }
         }
         if json {
-            try Terminal.printJSON(Output(answer))
+            try Terminal.printJSON(AnswerSummary(answer))
             return
         }
         // The streamed text is the model's; print the final (cleaned, snapped) answer when it differs.
@@ -98,44 +98,6 @@ struct AskCommand: AsyncParsableCommand {
             return text
         case .stopped(let reason):
             return "stopped: \(reason)"
-        }
-    }
-
-    struct Output: Encodable {
-        var question: String
-        var answer: String
-        var raw_answer: String
-        var strategy: String
-        var strategy_name: String
-        var choice: String
-        var probabilities: RouteProbabilities
-        var citations: [Citation]
-        var passages_seen: Int
-        var steps: Int
-        var llm_calls: Int
-        var prompt_tokens: Int
-        var reused_prompt_tokens: Int
-        var generated_tokens: Int
-        var seconds: Double
-        var stop_reason: String?
-
-        init(_ a: Answer) {
-            question = a.question
-            answer = a.text
-            raw_answer = a.rawAnswer
-            strategy = a.strategy.rawValue
-            strategy_name = a.strategyName
-            choice = a.choice.rawValue
-            probabilities = a.probabilities
-            citations = a.citations
-            passages_seen = a.passages.count
-            steps = a.steps
-            llm_calls = a.llmCalls
-            prompt_tokens = a.usage.promptTokens
-            reused_prompt_tokens = a.usage.reusedPromptTokens
-            generated_tokens = a.usage.generatedTokens
-            seconds = a.seconds
-            stop_reason = a.stopReason
         }
     }
 }
