@@ -38,10 +38,11 @@ let package = Package(
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
         .target(name: "Strategies", dependencies: ["Documents", "Retrieval", "LanguageModels"]),
+        .target(name: "Routing", dependencies: ["Kernels"], swiftSettings: numericSwift),
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
-                                            "LanguageModels", "Strategies"]),
+                                            "LanguageModels", "Strategies", "Routing"]),
         .executableTarget(name: "RAGCLI", dependencies: [
-            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies",
+            "RAG", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies", "Routing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -64,7 +65,8 @@ let package = Package(
         .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG", "TestSupport"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
-        .testTarget(name: "RAGTests", dependencies: ["RAG", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(name: "RAGTests", dependencies: ["RAG", "Routing", "TestSupport", "Strategies", "LanguageModels"]),
         .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport"]),
     ]
 )

@@ -7,12 +7,12 @@ struct RAGCommand: AsyncParsableCommand {
         commandName: "rag",
         abstract: "Adaptive retrieval-augmented question answering over your own documents, locally.",
         discussion: """
-            Index documents with `rag ingest`, ask them questions with `rag ask`, look at what retrieval             finds with `rag search`, measure answers with `rag eval`.
+            Index documents with `rag ingest`, ask them questions with `rag ask`, look at what retrieval             finds with `rag search`, measure answers with `rag eval`, train the question router with `rag router train`.
             Every command takes --index DIR (default: $RAG_INDEX, else ./indexes/default).
             """,
         subcommands: [
             IngestCommand.self, AskCommand.self, SearchCommand.self, EvalCommand.self, RemoveCommand.self, StatsCommand.self, EvalRetrievalCommand.self,
-            EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self, ModelsCommand.self,
+            RouterCommand.self, EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self, ModelsCommand.self,
         ]
     )
 }
