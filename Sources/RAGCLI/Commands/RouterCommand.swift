@@ -37,8 +37,8 @@ struct RouterCommand: AsyncParsableCommand {
 
         @OptionGroup var indexOptions: IndexOptions
 
-        @Argument(help: ArgumentHelp("rag eval --out files (JSONL).", valueName: "results"))
-        var results: [String]
+        @Argument(help: ArgumentHelp("rag eval --out files (JSONL): silver labels and each route's seconds.", valueName: "results"))
+        var results: [String] = []
 
         @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
             "Question files whose questions without lines get their dataset's label (single-hop B, multi-hop C).",
@@ -73,6 +73,7 @@ struct RouterCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
+            guard !results.isEmpty || !questions.isEmpty else { throw ValidationError("give rag eval --out files, --questions files, or both") }
             guard (2...20).contains(folds) else { throw ValidationError("--folds must be between 2 and 20") }
             guard l2 >= 0 else { throw ValidationError("--l2 must not be negative") }
             guard ["all", "embedding", "lexical"].contains(features) else { throw ValidationError("--features: all, embedding or lexical") }
