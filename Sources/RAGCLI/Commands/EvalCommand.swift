@@ -148,11 +148,14 @@ struct EvalCommand: AsyncParsableCommand {
         var others: [String: (EvaluationRecord) -> String] = [:]
         for (preference, r) in zip(preferences, routes).dropFirst() { others["adaptive (\(preference.rawValue))"] = routeRow(r) }
         let report = EvaluationReport(records: records, costOrder: order, route: routes.first.map(routeRow), otherRoutes: others)
-        let agreement = routes.first.map { RouteAgreement.confusion(records: records, routes: $0) }
+        // Silver labels need every listed strategy's lines: not the routed ones alone (--strategy auto).
+        let listed = Set(kinds.map { parameters.name($0) })
+        let agreement = kinds.count > 1 ? routes.first.map {
+            RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: $0)
+        } : nil
         if json {
-            try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: agreement.map {
-                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: $0)
-            }))
+            try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: routes.isEmpty ? nil :
+                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement)))
             return
         }
         let rowOrder = order + ["adaptive"] + preferences.dropFirst().map { "adaptive (\($0.rawValue))" } + ["oracle"]
@@ -170,11 +173,11 @@ struct EvalCommand: AsyncParsableCommand {
         }
         for dataset in report.datasets.keys.sorted() { printTable(dataset, report.datasets[dataset]!) }
         printTable("overall", report.overall)
-        if let agreement, let first = routes.first {
+        if let first = routes.first {
             let source = (try? engine.router().source) ?? "?"
             let counts = RouteLabel.allCases.map { l in "\(l.rawValue) \(first.values.filter { $0.label == l }.count)" }
             print("router: \(source), prefer \(routerOptions.prefer.rawValue); routes \(counts.joined(separator: ", "))")
-            if agreement.total > 0 {
+            if let agreement, agreement.total > 0 {
                 let perClass = zip(RouteLabel.allCases, agreement.perClassAccuracy).map { l, a in
                     "\(l.rawValue) " + (a.map { String(format: "%.1f%%", 100 * $0) } ?? "-") + " of \(agreement.support[l.index])"
                 }
@@ -189,7 +192,8 @@ struct EvalCommand: AsyncParsableCommand {
         struct Router: Encodable {
             var source: String
             var prefer: String
-            var silver: ConfusionMatrix
+            /// Silver label × route (nil with --strategy auto alone: silver labels need every strategy's lines).
+            var silver: ConfusionMatrix?
         }
         var overall: [String: EvaluationRow]
         var datasets: [String: [String: EvaluationRow]]
