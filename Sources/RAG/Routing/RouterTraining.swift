@@ -55,7 +55,8 @@ public struct RouterTrainingData: Sendable {
             let url = URL(fileURLWithPath: file)
             var loaded = Array(try LabelledQuestion.load(url).dropFirst(max(0, skip)))
             if questionsPerFile > 0 { loaded = Array(loaded.prefix(questionsPerFile)) }
-            let fallback = url.deletingPathExtension().deletingPathExtension().lastPathComponent
+            // Named as `rag eval` names a file's questions without a dataset, so their keys meet the lines'.
+            let fallback = url.deletingPathExtension().lastPathComponent
             for q in loaded {
                 let dataset = q.dataset ?? fallback
                 guard let kind = q.type.flatMap(QuestionKind.init(type:)) ?? QuestionKind(dataset: dataset) else { continue }
