@@ -37,8 +37,9 @@ public enum CrossValidation {
     /// held-out logits.
     /// - Parameters:
     ///   - rows: one feature row per example, in the order of `examples`.
+    ///   - penalty: the L2 penalty of each input (default: `parameters.l2` for all).
     public static func evaluate(_ examples: [RouteExample], rows: [[Float]], folds: Int,
-                                parameters: TrainingParameters) -> RouterEvaluation {
+                                parameters: TrainingParameters, penalty: [Float]? = nil) -> RouterEvaluation {
         let classes = RouteLabel.allCases.count
         let assignment = examples.map { fold(of: $0.key, folds: folds, seed: parameters.seed) }
         var heldOut: [(example: Int, logits: [Float])] = []
@@ -47,7 +48,7 @@ public enum CrossValidation {
             let test = examples.indices.filter { assignment[$0] == f }
             guard !test.isEmpty, Set(train.map { examples[$0].label }).count > 1 else { continue }
             let model = SoftmaxRegression.fit(train.map { rows[$0] }, labels: train.map { examples[$0].label.index },
-                                              classes: classes, parameters: parameters)
+                                              classes: classes, parameters: parameters, penalty: penalty)
             for i in test { heldOut.append((i, model.logits(rows[i]))) }
         }
         heldOut.sort { $0.example < $1.example }

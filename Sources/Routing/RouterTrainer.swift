@@ -33,9 +33,14 @@ public enum RouterTrainer {
         }
         let dimension = embeddings.first?.count ?? 0
         let rows = zip(examples, embeddings).map { QuestionRouter.features(features, question: $0.question, embedding: $1) }
-        let evaluation = CrossValidation.evaluate(examples, rows: rows, folds: max(2, folds), parameters: parameters)
+        let penalty = features.flatMap { name in
+            name == RouterModel.embeddingFeature ? Array(repeating: parameters.embeddingL2 ?? parameters.l2, count: dimension)
+                                                 : [parameters.l2]
+        }
+        let evaluation = CrossValidation.evaluate(examples, rows: rows, folds: max(2, folds), parameters: parameters,
+                                                  penalty: penalty)
         var classifier = SoftmaxRegression.fit(rows, labels: examples.map(\.label.index), classes: RouteLabel.allCases.count,
-                                               parameters: parameters)
+                                               parameters: parameters, penalty: penalty)
         classifier.temperature = evaluation.temperature
         var counts: [String: Int] = [:]
         for e in examples { counts[e.label.rawValue, default: 0] += 1 }

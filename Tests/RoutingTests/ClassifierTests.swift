@@ -86,3 +86,16 @@ func clusters(perClass: Int = 40, dimension: Int = 8, spread: Double = 0.3, seed
         #expect(ConfusionMatrix().perClassAccuracy == [nil, nil, nil])
     }
 }
+
+extension SoftmaxRegressionTests {
+    @Test func aPerInputPenaltyShrinksThatInputsWeights() {
+        let (rows, labels) = clusters(spread: 0.5)
+        let base = SoftmaxRegression.fit(rows, labels: labels, classes: 3, parameters: TrainingParameters())
+        var penalty = [Float](repeating: 0.05, count: 8)
+        penalty[0] = 50
+        let damped = SoftmaxRegression.fit(rows, labels: labels, classes: 3, parameters: TrainingParameters(), penalty: penalty)
+        func size(_ m: SoftmaxRegression, _ input: Int) -> Float { (0..<3).map { abs(m.weights[$0 * 8 + input]) }.reduce(0, +) }
+        #expect(size(damped, 0) < size(base, 0) / 5)
+        #expect(size(damped, 3) > size(base, 3) / 2)   // the others barely change
+    }
+}

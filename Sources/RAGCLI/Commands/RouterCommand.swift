@@ -63,6 +63,9 @@ struct RouterCommand: AsyncParsableCommand {
         @Option(name: .long, help: "L2 penalty on the weights.")
         var l2: Float = TrainingParameters().l2
 
+        @Option(name: .long, help: "L2 penalty on the embedding's weights.")
+        var embeddingL2: Float = TrainingParameters().embeddingL2 ?? TrainingParameters().l2
+
         @Option(name: .long, help: ArgumentHelp("all | embedding | lexical: the features to learn from.", valueName: "set"))
         var features = "all"
 
@@ -75,7 +78,7 @@ struct RouterCommand: AsyncParsableCommand {
         func validate() throws {
             guard !results.isEmpty || !questions.isEmpty else { throw ValidationError("give rag eval --out files, --questions files, or both") }
             guard (2...20).contains(folds) else { throw ValidationError("--folds must be between 2 and 20") }
-            guard l2 >= 0 else { throw ValidationError("--l2 must not be negative") }
+            guard l2 >= 0, embeddingL2 >= 0 else { throw ValidationError("--l2 and --embedding-l2 must not be negative") }
             guard ["all", "embedding", "lexical"].contains(features) else { throw ValidationError("--features: all, embedding or lexical") }
         }
 
@@ -97,7 +100,7 @@ struct RouterCommand: AsyncParsableCommand {
             default: [RouterModel.embeddingFeature] + LexicalFeatures.names
             }
             let router = try data.train(embedder: try RouterTrainingData.embedder(for: configuration), features: names,
-                                        parameters: TrainingParameters(l2: l2, seed: seed), folds: folds, note: note)
+                                        parameters: TrainingParameters(l2: l2, embeddingL2: embeddingL2, seed: seed), folds: folds, note: note)
             try router.write(to: target)
             if json {
                 try Terminal.printJSON(router.provenance)
@@ -152,8 +155,9 @@ enum RouterReport {
         if !p.resultFiles.isEmpty { Swift.print("  results: \(p.resultFiles.joined(separator: ", "))") }
         if !p.questionFiles.isEmpty { Swift.print("  questions: \(p.questionFiles.joined(separator: ", "))") }
         Swift.print("  features: \(router.features.map { $0 == RouterModel.embeddingFeature ? "\(router.embeddingModel) embedding (\(router.embeddingDimension))" : $0 }.joined(separator: ", "))")
-        Swift.print(String(format: "  l2 %g, seed %llu, temperature %.2f, held-out log loss %.3f", p.parameters.l2, p.parameters.seed,
-                           e.temperature, e.logLoss))
+        let embeddingL2 = p.parameters.embeddingL2.map { String(format: " (embedding %g)", $0) } ?? ""
+        Swift.print(String(format: "  l2 %g%@, seed %llu, temperature %.2f, held-out log loss %.3f", p.parameters.l2, embeddingL2,
+                           p.parameters.seed, e.temperature, e.logLoss))
         if !router.costs.isEmpty {
             Swift.print("  seconds per question: " + RouteLabel.allCases.compactMap { l in
                 router.cost(l).map { String(format: "%@ %.2f", l.rawValue, $0) } }.joined(separator: ", "))
