@@ -42,15 +42,16 @@ let package = Package(
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
         .target(name: "Strategies", dependencies: ["Documents", "Retrieval", "LanguageModels"]),
+        .target(name: "Routing", dependencies: ["Kernels"], swiftSettings: numericSwift),
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
-                                            "LanguageModels", "Strategies"]),
+                                            "LanguageModels", "Strategies", "Routing"]),
         // The HTTP server (`rag serve`): the RAG engine behind Hummingbird, OpenAI-compatible routes.
         .target(name: "RAGServer", dependencies: ["RAG", "Strategies",
                                                   .product(name: "Hummingbird", package: "hummingbird"),
                                                   .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "RAGCLI", dependencies: [
-            "RAG", "RAGServer", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies",
+            "RAG", "RAGServer", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies", "Routing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -74,7 +75,8 @@ let package = Package(
         .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG", "TestSupport"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
-        .testTarget(name: "RAGTests", dependencies: ["RAG", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(name: "RAGTests", dependencies: ["RAG", "Routing", "TestSupport", "Strategies", "LanguageModels"]),
         .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport"]),
         // Real servers on loopback, spoken to with URLSession (HummingbirdTesting would pull in
         // async-http-client and BoringSSL: minutes of CI build for no more realism).

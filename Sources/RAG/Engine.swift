@@ -55,10 +55,19 @@ public final class Engine: Sendable {
     let store: IndexStore
     private let embedderBox = LazyBox<any Embedder>()
     private let modelBox = LazyBox<Generator>()
+    let routerBox = LazyBox<LoadedRouter>()
+    /// A model the strategies use instead of the GGUF generator (tests' scripted models).
+    let answeringModel: (any LanguageModel)?
 
     /// Opens (or creates, when `createIfMissing`) the index in `configuration.indexDirectory`.
     /// - Throws: `StoreError` for a foreign, corrupted or newer index; `RAGError.indexMissing`.
-    public init(configuration: EngineConfiguration, createIfMissing: Bool = true) throws {
+    public convenience init(configuration: EngineConfiguration, createIfMissing: Bool = true) throws {
+        try self.init(configuration: configuration, createIfMissing: createIfMissing, answeringModel: nil)
+    }
+
+    /// An engine whose strategies answer with `answeringModel` (for tests that script the model).
+    init(configuration: EngineConfiguration, createIfMissing: Bool = true, answeringModel: (any LanguageModel)?) throws {
+        self.answeringModel = answeringModel
         self.configuration = configuration
         let dbURL = configuration.indexDirectory.appendingPathComponent(IndexStore.fileName)
         if !createIfMissing && !FileManager.default.fileExists(atPath: dbURL.path) {

@@ -18,6 +18,9 @@ public struct EngineConfiguration: Sendable {
     public var languageModel: String?
     /// KV-cache positions of the language model (nil: the model's own, at most 4096).
     public var contextLength: Int?
+    /// The router file `auto` uses; nil means the index's own `router.json` if it has one, else the
+    /// router shipped with rag.
+    public var routerFile: URL?
 
     /// The default hybrid fusion: equal weights on min-max normalised BM25 and cosine scores.
     /// Measured with `rag eval-retrieval` on the wiki corpus: weights 0.4-0.6 on dense score alike
@@ -28,7 +31,8 @@ public struct EngineConfiguration: Sendable {
     public init(indexDirectory: URL, embeddingModelDirectory: URL? = nil,
                 chunking: ChunkingParameters = ChunkingParameters(),
                 hybridFusion: HybridRetriever.Fusion = defaultHybridFusion,
-                languageModel: String? = nil, contextLength: Int? = nil) {
+                languageModel: String? = nil, contextLength: Int? = nil, routerFile: URL? = nil) {
+        self.routerFile = routerFile
         self.languageModel = languageModel
         self.contextLength = contextLength
         self.indexDirectory = indexDirectory

@@ -16,6 +16,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
     case emptyQuestion
     /// The index was embedded with another model than the one configured.
     case embeddingModelMismatch(index: String, indexModel: String, configured: String)
+    /// A results or question file for `rag router train` cannot be used; the message says which and why.
+    case routerInput(String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
             return "the question is empty: ask something, e.g. rag ask \"What does FTS5 do?\""
         case .embeddingModelMismatch(let index, let indexModel, let configured):
             return "the index at \(index) was embedded with \(indexModel), not \(configured): use that model or re-ingest into a new index"
+        case .routerInput(let message):
+            return message
         }
     }
 }

@@ -8,12 +8,13 @@ struct RAGCommand: AsyncParsableCommand {
         abstract: "Adaptive retrieval-augmented question answering over your own documents, locally.",
         discussion: """
             Index documents with `rag ingest`, ask them questions with `rag ask`, look at what retrieval \
-            finds with `rag search`, measure answers with `rag eval`, serve them over HTTP with `rag serve`.
+            finds with `rag search`, measure answers with `rag eval`, train the question router with \
+            `rag router train`, serve it all over HTTP with `rag serve`.
             Every command takes --index DIR (default: $RAG_INDEX, else ./indexes/default).
             """,
         subcommands: [
-            IngestCommand.self, AskCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, RemoveCommand.self,
-            StatsCommand.self, EvalRetrievalCommand.self,
+            IngestCommand.self, AskCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, RouterCommand.self,
+            RemoveCommand.self, StatsCommand.self, EvalRetrievalCommand.self,
             EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self, ModelsCommand.self,
         ]
     )

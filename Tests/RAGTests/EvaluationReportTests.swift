@@ -64,3 +64,20 @@ import Testing
         #expect(throws: EvaluationError.self) { try LabelledQuestion.load(url) }
     }
 }
+
+extension EvaluationReportTests {
+    @Test func adaptiveRowsFollowEachRoute() {
+        let records = [
+            Self.record("1", "none", f1: 0, acc: 0, seconds: 1), Self.record("1", "single", f1: 1, acc: 1, seconds: 5),
+            Self.record("2", "none", f1: 1, acc: 1, seconds: 1), Self.record("2", "single", f1: 0, acc: 0, seconds: 5),
+            // q3 was answered only by the routed strategy (`rag eval --strategy auto`).
+            Self.record("3", "single", f1: 0.5, acc: 0, seconds: 3),
+        ]
+        let smart: (EvaluationRecord) -> String = { $0.id == "2" ? "none" : "single" }
+        let report = EvaluationReport(records: records, costOrder: ["none", "single"], route: smart,
+                                      otherRoutes: ["adaptive (fast)": { _ in "none" }])
+        #expect(report.overall["adaptive"]!.n == 3 && abs(report.overall["adaptive"]!.f1 - 250 / 3) < 1e-9)
+        #expect(report.overall["adaptive (fast)"]!.n == 2 && report.overall["adaptive (fast)"]!.secondsPerQuestion == 1)
+        #expect(report.overall["oracle"]!.n == 2)
+    }
+}

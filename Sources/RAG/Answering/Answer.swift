@@ -1,17 +1,19 @@
 import Foundation
+import Routing
 import Strategies
 
-/// Which strategy `ask` uses: one of the four, or `auto` (the router's choice).
+/// Which strategy `ask` uses: one of the four, or `auto` (the router's choice per question).
 public enum StrategyChoice: String, Sendable, CaseIterable, Codable {
-    /// The router picks per question. Until the complexity classifier lands this is `single`.
+    /// The question router picks per question (``Engine/route(_:preference:)``).
     case auto
     case none, single, notes, ircot
 
-    /// The strategy this choice runs (auto: single, for now).
-    public var resolved: StrategyKind {
+    /// The strategy a fixed choice runs; nil for `auto`, which depends on the question.
+    public var fixed: StrategyKind? {
         switch self {
-        case .auto, .single: return .single
-        case .none: return .none
+        case .auto: return nil
+        case .single: return .single
+        case .none: return StrategyKind.none
         case .notes: return .notes
         case .ircot: return .ircot
         }
@@ -30,10 +32,14 @@ public struct AskParameters: Sendable {
     public var snapAnswers: Bool
     /// Tokens a short answer may take.
     public var answerTokens: Int
+    /// How `auto` weighs the routes' costs.
+    public var preference: RoutePreference
 
     public init(strategy: StrategyChoice = .auto, limit: Int? = nil, retriever: RetrieverKind = .hybrid,
                 notes: NoteBased.Parameters = NoteBased.Parameters(), ircot: IRCoT.Parameters = IRCoT.Parameters(),
-                snapAnswers: Bool = true, answerTokens: Int = 32) {
+                snapAnswers: Bool = true, answerTokens: Int = 32,
+                preference: RoutePreference = .balanced) {
+        self.preference = preference
         self.strategy = strategy
         self.limit = limit
         self.retriever = retriever
@@ -90,7 +96,7 @@ public struct RouteProbabilities: Sendable, Codable, Equatable {
     public var B: Double
     public var C: Double
 
-    /// All mass on the route of `kind` (a strategy chosen by hand, or `auto` before the classifier).
+    /// All mass on the route of `kind` (a strategy chosen by hand).
     public static func certain(_ kind: StrategyKind) -> RouteProbabilities {
         RouteProbabilities(A: kind == .none ? 1 : 0, B: kind == .single ? 1 : 0, C: kind.label == "C" ? 1 : 0)
     }

@@ -13,19 +13,28 @@ extension Engine {
     /// ```
     /// - Parameters:
     ///   - observer: receives each retrieval, note, verdict and piece of the answer as it happens.
+    /// With `auto` (the default) the question is embedded and routed first (``route(_:preference:)``),
+    /// and the answer carries the router's probabilities.
     /// - Throws: `RAGError.emptyQuestion`, `.indexEmpty`, `.languageModelMissing`,
-    ///   `.embeddingModelMismatch`; the model's and the store's errors; `CancellationError`.
+    ///   `.embeddingModelMismatch`; `RoutingError` for a bad router file; the model's and the store's
+    ///   errors; `CancellationError`.
     public func ask(_ question: String, parameters: AskParameters = AskParameters(),
                     observer: StrategyObserver? = nil) async throws -> Answer {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty else { throw RAGError.emptyQuestion }
-        let kind = parameters.strategy.resolved
+        let kind: StrategyKind, probabilities: RouteProbabilities
+        if let fixed = parameters.strategy.fixed {
+            (kind, probabilities) = (fixed, .certain(fixed))
+        } else {
+            let route = try route(question, preference: parameters.preference)
+            (kind, probabilities) = (route.strategy, route.probabilities)
+        }
         let context = try strategyContext(kind: kind, parameters: parameters, observer: observer)
         let watch = DispatchTime.now().uptimeNanoseconds
         let result = try await parameters.strategy(kind).answer(question, context: context)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - watch) / 1e9
         return Answer(question: question, text: result.answer, strategy: kind, strategyName: parameters.name(kind),
-                      choice: parameters.strategy, probabilities: .certain(kind),
+                      choice: parameters.strategy, probabilities: probabilities,
                       citations: result.citations.map(Citation.init), passages: result.passagesSeen,
                       steps: result.steps, usage: result.usage, seconds: seconds,
                       retrievalSeconds: result.retrievalSeconds, stopReason: result.stopReason,
@@ -53,7 +62,7 @@ extension Engine {
     /// The model, the passages and the answer rules for one question; checks the index first.
     func strategyContext(kind: StrategyKind, parameters: AskParameters, observer: StrategyObserver?) throws -> StrategyContext {
         if kind != .none { try checkAnswerable(retriever: parameters.retriever) }
-        let model = try languageModel()
+        let model: any LanguageModel = try answeringModel ?? languageModel()
         let retriever: any PassageRetriever = kind == .none
             ? NoPassages() : try IndexPassageRetriever(engine: self, kind: parameters.retriever)
         return StrategyContext(model: model, retriever: retriever, observer: observer,

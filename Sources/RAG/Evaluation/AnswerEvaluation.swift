@@ -34,6 +34,9 @@ public struct EvaluationRecord: Sendable, Codable, Equatable {
 
     /// The key a rerun finds the record by.
     public var key: String { "\(dataset)\u{1F}\(id)\u{1F}\(strategy)" }
+
+    /// The key of the question the record answers (dataset and id).
+    public var questionKey: String { "\(dataset)\u{1F}\(id)" }
 }
 
 /// Averages of one strategy over a set of questions: a row of the Adaptive-RAG table.
@@ -82,9 +85,12 @@ public struct EvaluationReport: Sendable, Codable {
     public var datasets: [String: [String: EvaluationRow]]
 
     /// Rows from records. `adaptive` takes, per question, the record of the strategy the router
-    /// chose (`route(question)`); `oracle` the cheapest strategy (in `costOrder`) that was right
-    /// (accuracy 1), else the one with the best F1 — Adaptive-RAG's oracle classifier (arXiv 2403.14403 Table 1).
-    public init(records: [EvaluationRecord], costOrder: [String], route: ((EvaluationRecord) -> String)?) {
+    /// chose (`route(question)`), for every question that has it; each of `otherRoutes` makes a row
+    /// of its name the same way (e.g. the router with another `--prefer`). `oracle` takes the
+    /// cheapest strategy (in `costOrder`) that was right (accuracy 1), else the one with the best F1,
+    /// over the questions every strategy answered — Adaptive-RAG's oracle classifier (arXiv 2403.14403 Table 1).
+    public init(records: [EvaluationRecord], costOrder: [String], route: ((EvaluationRecord) -> String)?,
+                otherRoutes: [String: (EvaluationRecord) -> String] = [:]) {
         var byQuestion: [String: [String: EvaluationRecord]] = [:]
         var order: [String] = []
         for r in records {
@@ -94,21 +100,24 @@ public struct EvaluationReport: Sendable, Codable {
         }
         var rows = records
         let strategies = costOrder.filter { s in records.contains { $0.strategy == s } }
-        if strategies.count > 1 {
-            for q in order {
-                let done = byQuestion[q]!
-                // Only questions every strategy answered, so the rows compare like with like.
-                guard strategies.allSatisfy({ done[$0] != nil }) else { continue }
-                let candidates = strategies.map { done[$0]! }
-                var oracle = candidates.first { $0.acc >= 1 }
-                    ?? candidates.max { $0.f1 != $1.f1 ? $0.f1 < $1.f1 : false }!
-                oracle.strategy = "oracle"
-                rows.append(oracle)
-                if let route, let any = candidates.first, var chosen = done[route(any)] {
-                    chosen.strategy = "adaptive"
+        var routes = otherRoutes
+        if let route { routes["adaptive"] = route }
+        for q in order {
+            let done = byQuestion[q]!
+            if let any = done.values.first {
+                for (name, route) in routes {
+                    guard var chosen = done[route(any)] else { continue }
+                    chosen.strategy = name
                     rows.append(chosen)
                 }
             }
+            // Only questions every strategy answered, so the rows compare like with like.
+            guard strategies.count > 1, strategies.allSatisfy({ done[$0] != nil }) else { continue }
+            let candidates = strategies.map { done[$0]! }
+            var oracle = candidates.first { $0.acc >= 1 }
+                ?? candidates.max { $0.f1 != $1.f1 ? $0.f1 < $1.f1 : false }!
+            oracle.strategy = "oracle"
+            rows.append(oracle)
         }
         var overall: [String: [EvaluationRecord]] = [:]
         var datasets: [String: [String: [EvaluationRecord]]] = [:]
@@ -130,11 +139,16 @@ public struct EvaluationQuestion: Sendable {
         self.dataset = dataset
         self.question = question
     }
+
+    /// The question's key in results: dataset and id (as ``EvaluationRecord/questionKey``).
+    public var key: String { "\(dataset)\u{1F}\(question.id)" }
 }
 
 extension Engine {
     /// Answers each question with each strategy and scores it (EM, F1, accuracy, supporting-passage
     /// recall); questions already in `existing` (by dataset, id and strategy name) are not rerun.
+    /// `routes` (by ``EvaluationQuestion/key``) adds, per question, the strategy the router chose when it
+    /// is not among `strategies` (`rag eval --strategy auto`).
     ///
     /// For example:
     /// ```swift
@@ -146,11 +160,14 @@ extension Engine {
     /// - Returns: the records of every (question, strategy), reused and new, in order.
     public func evaluate(_ questions: [EvaluationQuestion], strategies: [StrategyKind],
                          parameters: AskParameters = AskParameters(), existing: [String: EvaluationRecord] = [:],
+                         routes: [String: StrategyKind] = [:],
                          onRecord: (EvaluationRecord, _ reused: Bool) -> Void = { _, _ in }) async throws -> [EvaluationRecord] {
         var contexts: [StrategyKind: StrategyContext] = [:]
         var records: [EvaluationRecord] = []
         for item in questions {
-            for kind in strategies {
+            var kinds = strategies
+            if let routed = routes[item.key], !kinds.contains(routed) { kinds.append(routed) }
+            for kind in kinds {
                 let name = parameters.name(kind)
                 let q = item.question
                 let key = "\(item.dataset)\u{1F}\(q.id)\u{1F}\(name)"

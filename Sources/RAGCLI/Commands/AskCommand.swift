@@ -10,8 +10,11 @@ struct AskCommand: AsyncParsableCommand {
         abstract: "Answer a question from your documents, citing the passages used.",
         discussion: """
             Strategies: none (the model alone), single (one retrieval), notes (iterative retrieval with a \
-            note, Adaptive-Note), ircot (retrieval interleaved with reasoning sentences). auto lets the \
-            router choose; until the question classifier lands, auto means single.
+            note, Adaptive-Note), ircot (retrieval interleaved with reasoning sentences). auto (the \
+            default) lets the question router choose none (A), single (B) or notes (C) from the question \
+            alone: the index's own router (router.json in the index folder, from `rag router train`) if \
+            it has one, else the one shipped with rag. --prefer fast|accurate shifts the choice by each \
+            route's measured time. The strategy line on stderr shows the router's A/B/C probabilities.
             The answer streams as it is generated on a terminal, then the sources, the strategy, steps \
             and time. --verbose shows each round (queries, passages, note, verdict) on stderr.
 
@@ -19,12 +22,14 @@ struct AskCommand: AsyncParsableCommand {
               rag ask "How does the FTS5 bm25 function rank results?"
               rag ask "Who directed the film that won the 1994 Palme d'Or?" --strategy notes -v
               rag ask "What is WAL mode?" --json | jq -r .answer
+              rag ask "Is Heat older than Alien?" --prefer fast
             """
     )
 
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var retrievalOptions: RetrievalOptions
+    @OptionGroup var routerOptions: RouterOptions
 
     @Argument(help: "The question; - reads it from stdin.")
     var question: String
@@ -48,8 +53,10 @@ struct AskCommand: AsyncParsableCommand {
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError(RAGError.emptyQuestion.description) }
         var configuration = indexOptions.configuration
         modelOptions.apply(to: &configuration)
+        routerOptions.apply(to: &configuration)
         let engine = try Engine(configuration: configuration, createIfMissing: false)
-        let parameters = try retrievalOptions.parameters(strategy: strategy, limit: limit)
+        var parameters = try retrievalOptions.parameters(strategy: strategy, limit: limit)
+        parameters.preference = routerOptions.prefer
         let streamText = !json
         let verbose = self.verbose
         let answer = try await engine.ask(question, parameters: parameters) { event in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RAG
+import Routing
 import Strategies
 
 /// `rag eval QUESTIONS...`: the Adaptive-RAG table (EM, F1, accuracy, steps, LM calls, time, recall).
@@ -12,26 +13,35 @@ struct EvalCommand: AsyncParsableCommand {
             QUESTIONS are JSONL files of {"id","question","answers":[...]} (optionally "dataset" and \
             "supporting_ids", the corpus ids of the gold passages, for recall). Scores use SQuAD \
             normalisation: EM, token F1, accuracy (a gold answer inside the prediction). Rows: each \
-            strategy, adaptive (the router's choice: single until the classifier lands) and oracle (per \
-            question the cheapest strategy that was right).
+            strategy; adaptive, per question the strategy the question router chose (none, single or \
+            notes, with --prefer; costs no extra model calls when that strategy is in the list); \
+            adaptive (fast|balanced|accurate) for the other two preferences; oracle, per question the \
+            cheapest strategy that was right. --strategy auto (the default) runs only the router's \
+            choice per question; list strategies (or all) to compare them. Below the table: the \
+            router's agreement with the silver labels of these questions (the simplest strategy that \
+            was right), per route.
             --out FILE appends one JSON line per question and strategy; a rerun with the same file \
             reuses its lines (spread a long evaluation over several runs). Change settings, change file.
 
             Examples:
               rag eval ../shared/data/questions/hotpotqa.dev.jsonl --index indexes/wiki --limit 20
               rag eval ../shared/data/questions/*.dev.jsonl --skip 200 --limit 40 --strategy none,single,notes --out runs/eval.jsonl
+              rag eval ../shared/data/questions/nq.dev.jsonl --skip 200 --limit 40 --prefer fast
             """
     )
 
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var retrievalOptions: RetrievalOptions
+    @OptionGroup var routerOptions: RouterOptions
 
     @Argument(help: ArgumentHelp("Question files (JSONL).", valueName: "questions"))
     var files: [String]
 
-    @Option(name: .long, help: ArgumentHelp("all, or a comma-separated list of none,single,notes,ircot.", valueName: "list"))
-    var strategy = "all"
+    @Option(name: .long, help: ArgumentHelp(
+        "auto (the router's choice per question), all, or a comma-separated list of auto,none,single,notes,ircot.",
+        valueName: "list"))
+    var strategy = "auto"
 
     @Option(name: .customLong("limit"), help: "Questions per file (0 = all).")
     var maxQuestions = 0
@@ -53,9 +63,11 @@ struct EvalCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let kinds: [StrategyKind] = strategy == "all" ? StrategyKind.allCases : try strategy.split(separator: ",").map {
-            guard let k = StrategyKind(rawValue: String($0)) else {
-                throw ValidationError("unknown strategy '\($0)': use none, single, notes, ircot or all")
+        let names = strategy.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        let routed = names.contains("auto")
+        let kinds: [StrategyKind] = strategy == "all" ? StrategyKind.allCases : try names.filter { $0 != "auto" }.map {
+            guard let k = StrategyKind(rawValue: $0) else {
+                throw ValidationError("unknown strategy '\($0)': use auto, none, single, notes, ircot or all")
             }
             return k
         }
@@ -92,15 +104,30 @@ struct EvalCommand: AsyncParsableCommand {
 
         var configuration = indexOptions.configuration
         modelOptions.apply(to: &configuration)
+        routerOptions.apply(to: &configuration)
         let engine = try Engine(configuration: configuration, createIfMissing: false)
-        let parameters = try retrievalOptions.parameters(strategy: .auto, limit: passages)
-        let total = questions.count * kinds.count
+        var parameters = try retrievalOptions.parameters(strategy: .auto, limit: passages)
+        parameters.preference = routerOptions.prefer
+
+        // The router's choice per question under each preference (embedding each question once).
+        let preferences = [routerOptions.prefer] + RoutePreference.allCases.filter { $0 != routerOptions.prefer }
+        var routes: [[String: Route]] = []
+        do {
+            let lists = try engine.routes(questions.map(\.question.question), preferences: preferences)
+            routes = lists.map { Dictionary(zip(questions.map(\.key), $0), uniquingKeysWith: { a, _ in a }) }
+        } catch {
+            if routed { throw error }
+            if !quiet { Terminal.error("no adaptive rows: \(error)") }
+        }
+        let chosen = routed ? (routes.first ?? [:]).mapValues(\.strategy) : [:]
+        let total = questions.count * kinds.count + (routed ? chosen.values.filter { !kinds.contains($0) }.count : 0)
         var done = 0, f1Sum = 0.0
         let showProgress = !quiet
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let started = Date()
-        let records = try await engine.evaluate(questions, strategies: kinds, parameters: parameters, existing: existing) { record, reused in
+        let records = try await engine.evaluate(questions, strategies: kinds, parameters: parameters, existing: existing,
+                                                routes: chosen) { record, reused in
             done += 1
             f1Sum += record.f1
             if !reused, let sink, let data = try? encoder.encode(record) { sink.write(data + Data("\n".utf8)) }
@@ -114,14 +141,24 @@ struct EvalCommand: AsyncParsableCommand {
         if showProgress && Terminal.stderrIsTerminal { Terminal.error("") }
         try sink?.close()
 
-        let order = ["none", "single"] + kinds.filter { $0 == .notes }.map { parameters.name($0) } + ["ircot"]
-        let routeName = parameters.name(StrategyChoice.auto.resolved)
-        let report = EvaluationReport(records: records, costOrder: order, route: { _ in routeName })
+        let order = ["none", "single", parameters.name(.notes), "ircot"]
+        func routeRow(_ routes: [String: Route]) -> (EvaluationRecord) -> String {
+            { record in routes[record.questionKey].map { parameters.name($0.strategy) } ?? "" }
+        }
+        var others: [String: (EvaluationRecord) -> String] = [:]
+        for (preference, r) in zip(preferences, routes).dropFirst() { others["adaptive (\(preference.rawValue))"] = routeRow(r) }
+        let report = EvaluationReport(records: records, costOrder: order, route: routes.first.map(routeRow), otherRoutes: others)
+        // Silver labels need every listed strategy's lines: not the routed ones alone (--strategy auto).
+        let listed = Set(kinds.map { parameters.name($0) })
+        let agreement = kinds.count > 1 ? routes.first.map {
+            RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: $0)
+        } : nil
         if json {
-            try Terminal.printJSON(report)
+            try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: routes.isEmpty ? nil :
+                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement)))
             return
         }
-        let rowOrder = order + ["adaptive", "oracle"]
+        let rowOrder = order + ["adaptive"] + preferences.dropFirst().map { "adaptive (\($0.rawValue))" } + ["oracle"]
         func printTable(_ title: String, _ rows: [String: EvaluationRow]) {
             print(title)
             print("  strategy                          n     EM     F1    Acc  steps  calls  s/q    med s  recall  reused")
@@ -136,5 +173,30 @@ struct EvalCommand: AsyncParsableCommand {
         }
         for dataset in report.datasets.keys.sorted() { printTable(dataset, report.datasets[dataset]!) }
         printTable("overall", report.overall)
+        if let first = routes.first {
+            let source = (try? engine.router().source) ?? "?"
+            let counts = RouteLabel.allCases.map { l in "\(l.rawValue) \(first.values.filter { $0.label == l }.count)" }
+            print("router: \(source), prefer \(routerOptions.prefer.rawValue); routes \(counts.joined(separator: ", "))")
+            if let agreement, agreement.total > 0 {
+                let perClass = zip(RouteLabel.allCases, agreement.perClassAccuracy).map { l, a in
+                    "\(l.rawValue) " + (a.map { String(format: "%.1f%%", 100 * $0) } ?? "-") + " of \(agreement.support[l.index])"
+                }
+                print(String(format: "  silver-label accuracy %.1f%% of %d (%@)", 100 * agreement.accuracy, agreement.total,
+                             perClass.joined(separator: ", ")))
+            }
+        }
+    }
+
+    /// `--json`: the table's rows, and the router's agreement with the silver labels.
+    struct JSONOutput: Encodable {
+        struct Router: Encodable {
+            var source: String
+            var prefer: String
+            /// Silver label × route (nil with --strategy auto alone: silver labels need every strategy's lines).
+            var silver: ConfusionMatrix?
+        }
+        var overall: [String: EvaluationRow]
+        var datasets: [String: [String: EvaluationRow]]
+        var router: Router?
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RAG
+import Routing
 import Strategies
 
 /// `--index DIR`, shared by every command that reads or writes an index.
@@ -95,3 +96,21 @@ struct RetrievalOptions: ParsableArguments {
         return p
     }
 }
+
+/// `--router` and `--prefer`: which router `--strategy auto` follows, and how it weighs cost.
+struct RouterOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Router file for --strategy auto (default: router.json in the index folder, else the router shipped with rag).",
+        valueName: "file"))
+    var router: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "fast | balanced | accurate: shift auto's choice by each route's measured seconds per question.", valueName: "preference"))
+    var prefer: RoutePreference = .balanced
+
+    func apply(to configuration: inout EngineConfiguration) {
+        configuration.routerFile = router.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+    }
+}
+
+extension RoutePreference: ExpressibleByArgument {}

@@ -1,0 +1,25 @@
+import Routing
+
+/// How well routes agree with the silver labels of evaluated questions (the simplest strategy that
+/// answered each one right): the router accuracy Adaptive-RAG reports (arXiv 2403.14403 Table 6).
+public enum RouteAgreement {
+    /// The outcomes of evaluation records, for ``RouteLabeling``.
+    public static func outcomes(_ records: [EvaluationRecord]) -> [StrategyOutcome] {
+        records.compactMap { r in
+            RouterTrainingData.route(ofStrategy: r.strategy).map {
+                StrategyOutcome(key: r.questionKey, question: r.question, route: $0, correct: r.acc >= 1, seconds: r.seconds)
+            }
+        }
+    }
+
+    /// Silver label against route, over the questions that have both.
+    /// - Parameter routes: by question key (``EvaluationRecord/questionKey``).
+    public static func confusion(records: [EvaluationRecord], routes: [String: Route]) -> ConfusionMatrix {
+        var matrix = ConfusionMatrix()
+        for example in RouteLabeling.silver(outcomes(records)) {
+            guard let route = routes[example.key] else { continue }
+            matrix.add(truth: example.label.index, prediction: route.label.index)
+        }
+        return matrix
+    }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import RAG
+import Routing
+
+/// `rag router`: train the question router `--strategy auto` follows, and show where it came from.
+struct RouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router",
+        abstract: "Train the question router that --strategy auto follows, or show the one in use.",
+        discussion: """
+            The router predicts from the question alone whether it needs no retrieval (A: none), one \
+            (B: single) or several (C: notes), as Adaptive-RAG does (arXiv 2403.14403): a logistic \
+            regression over the MiniLM question embedding and a few wording features, with calibrated \
+            probabilities. It learns from `rag eval --out` lines: each question takes the simplest \
+            strategy that answered it right (silver label); questions none answered, and those of \
+            --questions files without lines, take their dataset's kind (single-hop B, multi-hop C).
+            rag ask and rag eval use the index's own router (router.json in the index folder) when it \
+            has one, else the router shipped with rag.
+
+            Examples:
+              rag eval my-questions.jsonl --strategy none,single,notes --out runs/mine.jsonl
+              rag router train runs/mine.jsonl --questions my-questions.jsonl
+              rag router show
+            """,
+        subcommands: [Train.self, Show.self]
+    )
+
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a router from rag eval --out lines (and question files), cross-validated.",
+            discussion: """
+                Reports accuracy overall and per route, with the confusion matrix, on held-out folds \
+                (a fixed split by question id), on every labelled question and on those with silver \
+                labels. Then trains on all of them and writes the router file.
+                """)
+
+        @OptionGroup var indexOptions: IndexOptions
+
+        @Argument(help: ArgumentHelp("rag eval --out files (JSONL): silver labels and each route's seconds.", valueName: "results"))
+        var results: [String] = []
+
+        @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+            "Question files whose questions without lines get their dataset's label (single-hop B, multi-hop C).",
+            valueName: "file"))
+        var questions: [String] = []
+
+        @Option(name: .long, help: "Skip this many questions at the start of each --questions file.")
+        var skip = 0
+
+        @Option(name: .customLong("limit"), help: "Questions per --questions file (0 = all); keep held-out questions out.")
+        var maxQuestions = 0
+
+        @Option(name: .long, help: ArgumentHelp("Write the router here (default: router.json in the index folder).", valueName: "file"))
+        var out: String?
+
+        @Option(name: .long, help: "Cross-validation folds.")
+        var folds = 5
+
+        @Option(name: [.short, .long], help: "Seed of the initial weights and the folds.")
+        var seed: UInt64 = 9
+
+        @Option(name: .long, help: "L2 penalty on the weights.")
+        var l2: Float = TrainingParameters().l2
+
+        @Option(name: .long, help: "L2 penalty on the embedding's weights.")
+        var embeddingL2: Float = TrainingParameters().embeddingL2 ?? TrainingParameters().l2
+
+        @Option(name: .long, help: ArgumentHelp("all | embedding | lexical: the features to learn from.", valueName: "set"))
+        var features = "all"
+
+        @Option(name: .long, help: "A note kept in the router's provenance (e.g. the command that trained it).")
+        var note: String?
+
+        @Flag(name: .long, help: "Print the router's provenance {label_counts, evaluation, ...} as JSON on stdout.")
+        var json = false
+
+        func validate() throws {
+            guard !results.isEmpty || !questions.isEmpty else { throw ValidationError("give rag eval --out files, --questions files, or both") }
+            guard (2...20).contains(folds) else { throw ValidationError("--folds must be between 2 and 20") }
+            guard l2 >= 0, embeddingL2 >= 0 else { throw ValidationError("--l2 and --embedding-l2 must not be negative") }
+            guard ["all", "embedding", "lexical"].contains(features) else { throw ValidationError("--features: all, embedding or lexical") }
+        }
+
+        func run() async throws {
+            let configuration = indexOptions.configuration
+            let target: URL
+            if let out { target = URL(fileURLWithPath: out) } else {
+                let index = configuration.indexDirectory
+                guard FileManager.default.fileExists(atPath: index.path) else {
+                    throw CLIError("no index at \(index.path): pass --index DIR, or --out FILE to write the router elsewhere")
+                }
+                target = index.appendingPathComponent(Engine.routerFileName)
+            }
+            let data = try RouterTrainingData(resultFiles: results, questionFiles: questions, skip: skip,
+                                              questionsPerFile: maxQuestions)
+            let names: [String] = switch features {
+            case "embedding": [RouterModel.embeddingFeature]
+            case "lexical": LexicalFeatures.names
+            default: [RouterModel.embeddingFeature] + LexicalFeatures.names
+            }
+            let router = try data.train(embedder: try RouterTrainingData.embedder(for: configuration), features: names,
+                                        parameters: TrainingParameters(l2: l2, embeddingL2: embeddingL2, seed: seed), folds: folds, note: note)
+            try router.write(to: target)
+            if json {
+                try Terminal.printJSON(router.provenance)
+                return
+            }
+            RouterReport.print(router, source: target.path)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the router in use: its source, training data and accuracy.")
+
+        @OptionGroup var indexOptions: IndexOptions
+        @OptionGroup var routerOptions: RouterOptions
+
+        @Flag(name: .long, help: "Print {source, embedding_model, features, costs, provenance} as JSON on stdout.")
+        var json = false
+
+        struct Output: Encodable {
+            var source: String
+            var embedding_model: String
+            var embedding_dimension: Int
+            var features: [String]
+            var costs: [String: Double]
+            var provenance: RouterProvenance
+        }
+
+        func run() async throws {
+            var configuration = indexOptions.configuration
+            routerOptions.apply(to: &configuration)
+            let loaded = try LoadedRouter.select(for: configuration)
+            let m = loaded.router.model
+            if json {
+                try Terminal.printJSON(Output(source: loaded.source, embedding_model: m.embeddingModel,
+                                              embedding_dimension: m.embeddingDimension, features: m.features,
+                                              costs: m.costs, provenance: m.provenance))
+                return
+            }
+            RouterReport.print(m, source: loaded.source)
+        }
+    }
+}
+
+/// Renders a router's provenance and cross-validation for people.
+enum RouterReport {
+    static func print(_ router: RouterModel, source: String) {
+        let p = router.provenance
+        let e = p.evaluation
+        Swift.print("router: \(source)")
+        Swift.print("  trained \(p.trainedAt) on \(p.silverExamples + p.biasExamples) questions (\(p.silverExamples) silver, \(p.biasExamples) dataset-bias labels): "
+            + RouteLabel.allCases.map { "\($0.rawValue) \(p.labelCounts[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        if !p.resultFiles.isEmpty { Swift.print("  results: \(p.resultFiles.joined(separator: ", "))") }
+        if !p.questionFiles.isEmpty { Swift.print("  questions: \(p.questionFiles.joined(separator: ", "))") }
+        Swift.print("  features: \(router.features.map { $0 == RouterModel.embeddingFeature ? "\(router.embeddingModel) embedding (\(router.embeddingDimension))" : $0 }.joined(separator: ", "))")
+        let embeddingL2 = p.parameters.embeddingL2.map { String(format: " (embedding %g)", $0) } ?? ""
+        Swift.print(String(format: "  l2 %g%@, seed %llu, temperature %.2f, held-out log loss %.3f", p.parameters.l2, embeddingL2,
+                           p.parameters.seed, e.temperature, e.logLoss))
+        if !router.costs.isEmpty {
+            Swift.print("  seconds per question: " + RouteLabel.allCases.compactMap { l in
+                router.cost(l).map { String(format: "%@ %.2f", l.rawValue, $0) } }.joined(separator: ", "))
+        }
+        if let note = p.note { Swift.print("  note: \(note)") }
+        Swift.print("held-out accuracy (\(e.folds)-fold, split by question id):")
+        matrix("all labels", e.all)
+        matrix("silver labels", e.silver)
+    }
+
+    static func matrix(_ title: String, _ m: ConfusionMatrix) {
+        let perClass = zip(RouteLabel.allCases, m.perClassAccuracy).map { label, a in
+            "\(label.rawValue) " + (a.map { String(format: "%.1f%%", 100 * $0) } ?? "-")
+        }.joined(separator: ", ")
+        Swift.print(String(format: "  %@: %.1f%% of %d (%@)", title, 100 * m.accuracy, m.total, perClass))
+        Swift.print("    true\\predicted    A     B     C")
+        for (label, row) in zip(RouteLabel.allCases, m.counts) {
+            Swift.print("    \(label.rawValue)              " + row.map { String(format: "%5d", $0) }.joined(separator: " "))
+        }
+    }
+}

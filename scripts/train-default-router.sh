@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Retrains the router shipped with rag and writes it into the sources (scripts/ship-router.sh).
+# Trained on the tune part only: questions 0-99 of each dev file (dataset-bias labels) and the
+# `rag eval --out` lines of questions 0-39 (silver labels); never on questions 100 and later, which are
+# held out for reporting (benchmarks/answers/eval-s100.jsonl, eval-s200-l10.jsonl).
+#   bash scripts/train-default-router.sh [RESULTS.jsonl...]
+# (default: benchmarks/answers/eval-s0.jsonl, none and single on questions 0-39, and
+#  benchmarks/answers/eval-s0-l2-notes.jsonl, notes on questions 0-1, which also gives route C's cost)
+# Run from the package root after `swift build -c release`; needs models/all-MiniLM-L6-v2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -gt 0 ]; then results=("$@"); else
+  results=(benchmarks/answers/eval-s0.jsonl benchmarks/answers/eval-s0-l2-notes.jsonl); fi
+questions=../shared/data/questions
+rag="${RAG_BINARY:-.build/release/rag}"
+lines=$(cat "${results[@]}" | wc -l)
+out=$(mktemp --suffix=.json)
+"$rag" router train "${results[@]}" \
+  --questions "$questions"/{hotpotqa,2wikimultihopqa,musique,squad,nq}.dev.jsonl --limit 100 \
+  --out "$out" --note "scripts/train-default-router.sh: ${results[*]} ($lines lines), questions 0-99 of the 5 dev files"
+bash scripts/ship-router.sh "$out"
+rm -f "$out"
