@@ -99,32 +99,20 @@ public struct RAGServer: Sendable {
             guard (1...50).contains(limit) else { throw APIError.badRequest("limit must be 1 to 50") }
             parameters.limit = limit
         }
-        let question = body.question, engine = engine, gate = gate, asked = parameters
+        let question = body.question
         guard body.stream == true else {
             let answer = try await answerHoldingSlot(question, parameters)
             return try HTTPBodies.json(AnswerSummary(answer))
         }
-        try await gate.acquire()
-        return HTTPBodies.eventStream { writer in
-            do {
-                for try await event in engine.answerStream(question, parameters: asked) {
-                    switch event {
-                    case .step(.answerText(let text)):
-                        try await writer.write(HTTPBodies.event(TokenEvent(text: text), name: "token"))
-                    case .step(let step):
-                        if let step = StepEvent(step) { try await writer.write(HTTPBodies.event(step, name: "step")) }
-                    case .answer(let answer):
-                        try await writer.write(HTTPBodies.event(AnswerSummary(answer), name: "answer"))
-                    }
-                }
-                try await writer.write(HTTPBodies.done)
-            } catch {
-                await gate.release()
-                let e = APIError.from(error)
-                try? await writer.write(HTTPBodies.event(APIError.Body(error: .init(message: e.message, type: e.type)), name: "error"))
-                return
+        return try await streamAnswer(question, parameters, errorEvent: "error") { event in
+            switch event {
+            case .step(.answerText(let text)):
+                return try HTTPBodies.event(TokenEvent(text: text), name: "token")
+            case .step(let step):
+                return try StepEvent(step).map { try HTTPBodies.event($0, name: "step") }
+            case .answer(let answer):
+                return try HTTPBodies.event(AnswerSummary(answer), name: "answer")
             }
-            await gate.release()
         }
     }
 
@@ -140,38 +128,43 @@ public struct RAGServer: Sendable {
             let answer = try await answerHoldingSlot(question, parameters)
             return try HTTPBodies.json(ChatCompletions.completion(answer, id: id, model: model, created: created))
         }
-        let engine = engine, gate = gate
-        try await gate.acquire()
-        return HTTPBodies.eventStream { writer in
-            typealias Chunk = ChatCompletions.Chunk
-            func chunk(_ delta: Chunk.Delta, finish: String? = nil, citations: [Citation]? = nil) throws -> ByteBuffer {
-                try HTTPBodies.event(Chunk(id: id, created: created, model: model,
-                                           choices: [.init(delta: delta, finishReason: finish)], citations: citations))
+        typealias Chunk = ChatCompletions.Chunk
+        let chunk = { @Sendable (delta: Chunk.Delta, finish: String?, citations: [Citation]?) throws -> ByteBuffer in
+            try HTTPBodies.event(Chunk(id: id, created: created, model: model,
+                                       choices: [.init(delta: delta, finishReason: finish)], citations: citations))
+        }
+        return try await streamAnswer(question, parameters, first: chunk(.init(role: "assistant", content: ""), nil, nil)) { event in
+            switch event {
+            case .step(.answerText(let text)): return try chunk(.init(content: text), nil, nil)
+            case .answer(let answer): return try chunk(.init(), "stop", answer.citations)
+            case .step: return nil
             }
-            do {
-                try await writer.write(chunk(.init(role: "assistant", content: "")))
-                for try await event in engine.answerStream(question, parameters: parameters) {
-                    switch event {
-                    case .step(.answerText(let text)):
-                        try await writer.write(chunk(.init(content: text)))
-                    case .answer(let answer):
-                        try await writer.write(chunk(.init(), finish: "stop", citations: answer.citations))
-                    case .step:
-                        break
-                    }
-                }
-                try await writer.write(HTTPBodies.done)
-            } catch {
-                await gate.release()
-                let e = APIError.from(error)
-                try? await writer.write(HTTPBodies.event(APIError.Body(error: .init(message: e.message, type: e.type))))
-                return
-            }
-            await gate.release()
         }
     }
 
     // MARK: helpers
+
+    /// Server-sent events of one answer, generated holding a gate slot (taken before the response
+    /// starts, so a full queue is still a 429): `first`, then each event `render` turns into bytes,
+    /// then `[DONE]`; an error mid-stream ends it with an error event (named `errorEvent` when given).
+    func streamAnswer(_ question: String, _ parameters: AskParameters, first: ByteBuffer? = nil, errorEvent: String? = nil,
+                      render: @escaping @Sendable (AnswerEvent) throws -> ByteBuffer?) async throws -> Response {
+        try await gate.acquire()
+        let engine = engine, gate = gate
+        return HTTPBodies.eventStream { writer in
+            do {
+                if let first { try await writer.write(first) }
+                for try await event in engine.answerStream(question, parameters: parameters) {
+                    if let buffer = try render(event) { try await writer.write(buffer) }
+                }
+                try await writer.write(HTTPBodies.done)
+            } catch {
+                let e = APIError.from(error)
+                try? await writer.write(HTTPBodies.event(APIError.Body(error: .init(message: e.message, type: e.type)), name: errorEvent))
+            }
+            await gate.release()
+        }
+    }
 
     /// An answer generated in turn (the gate) and within the request timeout.
     func answerHoldingSlot(_ question: String, _ parameters: AskParameters) async throws -> Answer {
