@@ -48,21 +48,72 @@ import Testing
         }.value
         #expect(port > 0)
 
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/ask")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"question": "Which river flows through Veldmoor?", "strategy": "notes"}"#.utf8)
-        let ask = Task { try await URLSession.shared.data(for: request) }
-        try await Task.sleep(for: .milliseconds(700))  // the ask is being answered (notes takes seconds)
+        // A streamed ask over a raw connection: once its first event has arrived the ask is surely in
+        // flight (a request merely sent may still be in the kernel's backlog when the listener closes).
+        let connection = try LoopbackConnection(port: port)
+        let body = #"{"question": "Which river flows through Veldmoor?", "strategy": "notes", "stream": true}"#
+        try connection.send("POST /v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+        var received = try await connection.read(until: "data:")
+        #expect(received.hasPrefix("HTTP/1.1 200"), "\(received)")
         kill(process.processIdentifier, SIGTERM)
-        let (data, response) = try await ask.value
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let text = (answer?["answer"] as? String ?? "").lowercased()
-        #expect(text.contains("sallow"), "\(String(decoding: data, as: UTF8.self))")
+        received += try await connection.readToEnd()
+        let answerEvent = received.components(separatedBy: "event: answer\n").last ?? ""
+        #expect(received.contains("event: answer"), "\(received)")
+        #expect(answerEvent.lowercased().contains("sallow"), "\(received)")
         // Then it exits by itself, cleanly.
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
     }
+}
+
+/// A blocking TCP connection to 127.0.0.1, read and written from detached tasks.
+private final class LoopbackConnection: @unchecked Sendable {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw CLIHarnessError("socket() failed: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard status == 0 else { close(socket); throw CLIHarnessError("connect to port \(port) failed: errno \(errno)") }
+    }
+
+    deinit { close(socket) }
+
+    func send(_ text: String) throws {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw CLIHarnessError("write failed: errno \(errno)") }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    /// What arrives until `marker` has been seen (or the peer closes).
+    func read(until marker: String?) async throws -> String {
+        try await Task.detached { [self] in
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                if n < 0 { throw CLIHarnessError("read failed: errno \(errno)") }
+                if n == 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+                if let marker, String(decoding: data, as: UTF8.self).contains(marker) { break }
+            }
+            return String(decoding: data, as: UTF8.self)
+        }.value
+    }
+
+    func readToEnd() async throws -> String { try await read(until: nil) }
 }
