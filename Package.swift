@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // System libraries.
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "RAGServer", dependencies: ["RAG", "Strategies",
                                                   .product(name: "Hummingbird", package: "hummingbird"),
                                                   .product(name: "DequeModule", package: "swift-collections"),
+                                                  .product(name: "Prometheus", package: "swift-prometheus"),
                                                   .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "RAGCLI", dependencies: [
             "RAG", "RAGServer", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies", "Routing",

@@ -5,13 +5,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-swift build -c release -Xswiftc -enable-testing --product rag
+# One build of everything (the `rag` the CLI tests run, and the test targets) so that test modules
+# compile alongside the server's dependencies instead of after them.
+swift build -c release -Xswiftc -enable-testing --build-tests
 # Swift Testing's last line counts skipped tests as passed: say how many were skipped (a test whose
 # model files are absent is skipped; with CI=true it runs and fails instead).
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-swift test -c release -Xswiftc -enable-testing "$@" 2>&1 | tee "$log"
+swift test -c release -Xswiftc -enable-testing --skip-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 skipped="$(grep -cE '^[^ ]+ Test .* skipped' "$log" || true)"

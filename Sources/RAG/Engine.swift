@@ -167,6 +167,40 @@ public final class Engine: Sendable {
     public func remove(paths: [String]) throws -> WriteSummary {
         try store.removeSources(paths: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
     }
+
+    /// Removes one source by the name it is stored under: a ``NamedDocument``'s name, or a file's
+    /// path (as stored, or relative to the current folder).
+    ///
+    /// - Returns: what was removed, or `nil` when no source has that name.
+    /// - Throws: `StoreError` when the index cannot be read or written.
+    public func remove(source name: String) throws -> WriteSummary? {
+        let candidates = [name, URL(fileURLWithPath: name).standardizedFileURL.path]
+        for path in candidates where try store.source(path: path) != nil {
+            return try store.removeSources(paths: [path])
+        }
+        return nil
+    }
+
+    /// The indexed sources (files and named documents), ordered by path.
+    public func sources() throws -> [IndexedSource] {
+        try store.allSources().map {
+            IndexedSource(name: $0.path, type: $0.type, size: $0.size, indexedAt: $0.indexedAt)
+        }
+    }
+}
+
+/// A source in the index: a file or a named document.
+public struct IndexedSource: Sendable, Codable, Equatable {
+    /// The path (or name) it is stored under; ``Engine/remove(source:)`` takes it.
+    public var name: String
+    /// Its format (`html`, `markdown`, `text`, `jsonl`, ...).
+    public var type: String
+    /// Its size in bytes.
+    public var size: Int
+    /// When it was (re)indexed.
+    public var indexedAt: Date
+
+    enum CodingKeys: String, CodingKey { case name, type, size, indexedAt = "indexed_at" }
 }
 
 /// A value made once, on first use, behind a lock, so `Engine` stays `Sendable`.

@@ -10,7 +10,8 @@ import Strategies
 /// Routes: `GET /healthz`; `GET /v1/search?q=&limit=&retriever=`; `POST /v1/ask`
 /// (`{"question","strategy"?,"limit"?,"retriever"?,"stream"?}`: the `rag ask --json` object, or
 /// server-sent `token`, `step` and `answer` events then `[DONE]`); OpenAI-compatible
-/// `POST /v1/chat/completions` (stream or not) and `GET /v1/models`. Errors are JSON in OpenAI's
+/// `POST /v1/chat/completions` (stream or not) and `GET /v1/models`; `GET`/`POST /v1/documents`
+/// and `DELETE /v1/documents/{name}`; `GET /metrics` (Prometheus text). Errors are JSON in OpenAI's
 /// shape. Answers go through a ``GenerationGate``: beyond its queue a request gets 429.
 ///
 /// ```swift
@@ -22,6 +23,8 @@ public struct RAGServer: Sendable {
     public let engine: Engine
     public let configuration: ServerConfiguration
     public let gate: GenerationGate
+    /// What `GET /metrics` reports.
+    public let metrics = ServerMetrics()
 
     public init(engine: Engine, configuration: ServerConfiguration = ServerConfiguration()) {
         self.engine = engine
@@ -47,13 +50,16 @@ public struct RAGServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware())
         if let key = configuration.apiKey { router.add(middleware: BearerAuthMiddleware(key: key)) }
         router.get("/healthz") { _, _ in try await health() }
+        router.get("/metrics") { _, _ in await metricsText() }
         router.get("/v1/models") { _, _ in try models() }
         router.get("/v1/search") { request, _ in try search(request) }
         router.post("/v1/ask") { request, _ in try await ask(request) }
         router.post("/v1/chat/completions") { request, _ in try await chatCompletion(request) }
+        addDocumentRoutes(to: router)
         return router
     }
 
@@ -65,6 +71,14 @@ public struct RAGServer: Sendable {
         return try HTTPBodies.json(Health(
             status: "ok", documents: stats.documents, chunks: stats.chunks, embeddingModel: stats.embeddingModel,
             generation: .init(running: load.running, waiting: load.waiting, slots: gate.slots, queueLimit: gate.queueLimit)))
+    }
+
+    func metricsText() async -> Response {
+        let load = await gate.load
+        let chunks = try? engine.statistics().chunks
+        let text = metrics.exposition(running: load.running, waiting: load.waiting, chunks: chunks)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
     }
 
     func models() throws -> Response {
@@ -150,11 +164,12 @@ public struct RAGServer: Sendable {
     func streamAnswer(_ question: String, _ parameters: AskParameters, first: ByteBuffer? = nil, errorEvent: String? = nil,
                       render: @escaping @Sendable (AnswerEvent) throws -> ByteBuffer?) async throws -> Response {
         try await gate.acquire()
-        let engine = engine, gate = gate
+        let engine = engine, gate = gate, metrics = metrics
         return HTTPBodies.eventStream { writer in
             do {
                 if let first { try await writer.write(first) }
                 for try await event in engine.answerStream(question, parameters: parameters) {
+                    if case .answer(let answer) = event { metrics.answered(answer) }
                     if let buffer = try render(event) { try await writer.write(buffer) }
                 }
                 try await writer.write(HTTPBodies.done)
@@ -169,9 +184,11 @@ public struct RAGServer: Sendable {
     /// An answer generated in turn (the gate) and within the request timeout.
     func answerHoldingSlot(_ question: String, _ parameters: AskParameters) async throws -> Answer {
         let engine = engine, timeout = configuration.requestTimeout
-        return try await gate.withSlot {
+        let answer = try await gate.withSlot {
             try await withTimeout(timeout) { try await engine.ask(question, parameters: parameters) }
         }
+        metrics.answered(answer)
+        return answer
     }
 
     func checkLength(_ text: String, what: String) throws {

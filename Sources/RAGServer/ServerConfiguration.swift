@@ -18,13 +18,15 @@ public struct ServerConfiguration: Sendable {
     public var generationSlots: Int
     /// Asks that may wait for a slot; one more gets 429 with `Retry-After`.
     public var queueLimit: Int
+    /// Folders under which `POST /v1/documents` may index paths on this machine; empty: none (uploads only).
+    public var documentRoots: [URL]
     /// The name `/v1/models` lists and chat completions report.
     public var modelName: String
 
     public init(host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil,
                 maxBodyBytes: Int = 1 << 20, maxQuestionCharacters: Int = 4000,
                 requestTimeout: Duration = .seconds(300), generationSlots: Int = 1, queueLimit: Int = 8,
-                modelName: String = "rag") {
+                documentRoots: [URL] = [], modelName: String = "rag") {
         self.host = host
         self.port = port
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
@@ -33,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.generationSlots = max(1, generationSlots)
         self.queueLimit = max(0, queueLimit)
+        self.documentRoots = documentRoots
         self.modelName = modelName
     }
 }

@@ -34,15 +34,81 @@ extension Engine {
         walkOptions.maxFileSize = parameters.maxFileSize
         let walked = FileWalker(options: walkOptions).walk(paths.map { $0.standardizedFileURL })
         report.filesSkipped = walked.problems.map { SkippedFile(path: $0.path, reason: $0.reason) }
+        let items = walked.files.map { file in
+            IngestItem(path: file.url.path, size: file.size, modificationDate: file.modificationDate) {
+                try Data(contentsOf: file.url, options: .mappedIfSafe)
+            }
+        }
+        try index(items, parameters: parameters, report: &report, elapsed: elapsed, progress: progress)
 
+        if parameters.prune {
+            let gone = try store.allSources().map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }
+            if !gone.isEmpty {
+                let summary = try store.removeSources(paths: gone)
+                report.filesRemoved = gone.count
+                report.chunksRemoved += summary.chunksRemoved
+            }
+        }
+        report.seconds = elapsed()
+
+        if walked.files.isEmpty && report.filesSkipped.isEmpty && report.filesRemoved == 0 {
+            throw RAGError.nothingToIngest(paths: paths.map(\.path))
+        }
+        if report.filesIndexed == 0 && report.filesUnchanged == 0 && !report.filesSkipped.isEmpty
+            && report.filesRemoved == 0 {
+            throw RAGError.nothingReadable(skipped: report.filesSkipped.count, first: report.filesSkipped.first)
+        }
+        return report
+    }
+
+    /// Indexes documents given as bytes with a name (uploaded through `rag serve`, or made by the
+    /// caller): each is stored as a source whose path is its name, and its format is told by the
+    /// name's extension as for files (`.md`, `.html`, `.jsonl`, ...; anything else is plain text).
+    /// A document whose name is already indexed with the same bytes is left as it is; with other
+    /// bytes it is replaced.
+    ///
+    /// For example:
+    /// ```swift
+    /// let report = try engine.ingest([NamedDocument(name: "notes.md", data: Data("# Notes\n...".utf8))])
+    /// ```
+    /// - Parameters:
+    ///   - documents: the documents; names must be unique and non-empty.
+    ///   - parameters: embedding and batching options (walking options do not apply).
+    ///   - progress: called after each document and each embedding slice.
+    /// - Returns: counts of what was indexed and skipped (with reasons).
+    /// - Throws: `RAGError.nothingReadable` when no document had text to index; `StoreError` when the
+    ///   index cannot be written.
+    public func ingest(_ documents: [NamedDocument], parameters: IngestParameters = IngestParameters(),
+                       progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let elapsed = { () -> Double in
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        var report = IngestReport()
+        let items = documents.map { document in
+            IngestItem(path: document.name, size: document.data.count, modificationDate: Date()) { document.data }
+        }
+        try index(items, parameters: parameters, report: &report, elapsed: elapsed, progress: progress)
+        report.seconds = elapsed()
+        if report.filesIndexed == 0 && report.filesUnchanged == 0 {
+            throw RAGError.nothingReadable(skipped: report.filesSkipped.count, first: report.filesSkipped.first)
+        }
+        return report
+    }
+
+    /// Loads, chunks, embeds and writes `items` in batches, adding to `report`.
+    private func index(_ items: [IngestItem], parameters: IngestParameters, report: inout IngestReport,
+                       elapsed: () -> Double, progress: (@Sendable (IngestProgress) -> Void)?) throws {
         let embedder: (any Embedder)? = parameters.embed ? try embedder() : nil
         if let embedder {
             try store.setEmbeddingModel(id: embedder.modelID, dimension: embedder.dimension)
         }
 
         let chunker = Chunker(parameters: configuration.chunking)
-        let bytesTotal = walked.files.reduce(0) { $0 + $1.size }
-        var state = IngestProgress(filesDone: 0, filesTotal: walked.files.count, bytesDone: 0,
+        let bytesTotal = items.reduce(0) { $0 + $1.size }
+        var state = IngestProgress(filesDone: 0, filesTotal: items.count, bytesDone: 0,
                                    bytesTotal: bytesTotal, chunksAdded: 0, chunksEmbedded: 0,
                                    elapsed: 0, currentPath: nil)
         var batch: [SourceInput] = []
@@ -57,8 +123,8 @@ extension Engine {
             batchChunks = 0
         }
 
-        for file in walked.files {
-            let path = file.url.path
+        for file in items {
+            let path = file.path
             state.currentPath = path
             defer {
                 state.filesDone += 1
@@ -68,7 +134,7 @@ extension Engine {
             }
             let data: Data
             do {
-                data = try Data(contentsOf: file.url, options: .mappedIfSafe)
+                data = try file.read()
             } catch {
                 report.filesSkipped.append(SkippedFile(path: path, reason: "cannot read: \(error.localizedDescription)"))
                 continue
@@ -142,25 +208,6 @@ extension Engine {
         try commit()
         // Merging FTS5's segments after a large ingest keeps queries fast; small ingests skip it.
         if report.chunksAdded >= 2_000 { try store.optimize() }
-
-        if parameters.prune {
-            let gone = try store.allSources().map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }
-            if !gone.isEmpty {
-                let summary = try store.removeSources(paths: gone)
-                report.filesRemoved = gone.count
-                report.chunksRemoved += summary.chunksRemoved
-            }
-        }
-        report.seconds = elapsed()
-
-        if walked.files.isEmpty && report.filesSkipped.isEmpty && report.filesRemoved == 0 {
-            throw RAGError.nothingToIngest(paths: paths.map(\.path))
-        }
-        if report.filesIndexed == 0 && report.filesUnchanged == 0 && !report.filesSkipped.isEmpty
-            && report.filesRemoved == 0 {
-            throw RAGError.nothingReadable(skipped: report.filesSkipped.count, first: report.filesSkipped.first)
-        }
-        return report
     }
 
     /// Writes one large source in parts of about `partChunks` chunks, one transaction each: the first
@@ -239,4 +286,21 @@ extension Engine {
             start += slice
         }
     }
+}
+
+/// A document given as bytes with a name, for ``Engine/ingest(_:parameters:progress:)-(NamedDocument)``.
+public struct NamedDocument: Sendable {
+    /// Its name: the source path it is stored (and later removed) under; its extension tells its format.
+    public var name: String
+    /// Its bytes (UTF-8 text, HTML, XML, Markdown or JSONL).
+    public var data: Data
+    public init(name: String, data: Data) { self.name = name; self.data = data }
+}
+
+/// One file or named document to index.
+private struct IngestItem {
+    var path: String
+    var size: Int
+    var modificationDate: Date
+    var read: () throws -> Data
 }

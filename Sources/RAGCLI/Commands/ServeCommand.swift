@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
             {"question","strategy"?,"limit"?,"retriever"?,"stream"?} (the `rag ask --json` object, or \
             server-sent token/step/answer events then [DONE]) · POST /v1/chat/completions and \
             GET /v1/models (OpenAI's format; model "rag" routes by itself, "rag-single", "rag-notes", … \
-            force a strategy; citations in an extra "citations" field).
+            force a strategy; citations in an extra "citations" field) · GET /v1/documents · POST             /v1/documents?name=NAME with the document's bytes, or JSON {"documents":[{"name","text"}]}             or {"paths":[...]} (paths only under a --documents-root) · DELETE /v1/documents/NAME ·             GET /metrics (Prometheus text).
             Answers are generated one at a time (--slots); up to --queue more wait in order and the \
             next gets 429 with Retry-After. SIGTERM or SIGINT stops accepting and lets in-flight \
             requests finish. Binds to 127.0.0.1 unless --host says otherwise; with --api-key (or \
@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest request body in bytes (413 beyond).", valueName: "bytes"))
     var maxBody = 1 << 20
 
+    @Option(name: .long, help: ArgumentHelp("A folder under which clients may have files indexed by path (repeatable; default: none, uploads only).", valueName: "dir"))
+    var documentsRoot: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard slots >= 1, queue >= 0, timeout >= 1, maxBody >= 1024 else {
@@ -68,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         let key = apiKey ?? ProcessInfo.processInfo.environment["RAG_API_KEY"]
         let server = RAGServer(engine: engine, configuration: ServerConfiguration(
             host: host, port: port, apiKey: key, maxBodyBytes: maxBody, requestTimeout: .seconds(timeout),
-            generationSlots: slots, queueLimit: queue))
+            generationSlots: slots, queueLimit: queue,
+            documentRoots: documentsRoot.map { URL(fileURLWithPath: $0) }))
         var logger = Logger(label: "rag.serve")
         logger.logLevel = .info
         let host = self.host, index = configuration.indexDirectory.path
