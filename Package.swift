@@ -67,6 +67,10 @@ let package = Package(
         .executableTarget(name: "rag-bench", dependencies: ["Store", "Retrieval", "Documents"],
                           path: "Sources/RAGBench"),
 
+        // The example package's program (Examples/AskFolder), built here too so the test command
+        // builds and runs it without a second build of the library.
+        .executableTarget(name: "rag-example-ask-folder", dependencies: ["RAG"], path: "Examples/AskFolder/Sources/AskFolder"),
+
         // Test support shared by the test targets: package root, Tests/Fixtures, model paths and the
         // rule for tests needing absent files (skipped locally, failing under CI=true).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
