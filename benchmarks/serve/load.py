@@ -15,6 +15,7 @@ def main():
     ap.add_argument("--requests", type=int, default=2000, help="in all, shared by the clients")
     ap.add_argument("--queries", required=True, help="JSONL with a question field per line")
     ap.add_argument("--limit", type=int, default=10)
+    ap.add_argument("--retriever", default="hybrid", choices=["bm25", "dense", "hybrid"])
     ap.add_argument("--strategy", default="single")
     a = ap.parse_args()
     queries = [json.loads(l)["question"] for l in open(a.queries) if l.strip()]
@@ -34,7 +35,7 @@ def main():
             start = time.perf_counter()
             try:
                 if a.route == "search":
-                    conn.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": q, "limit": a.limit}))
+                    conn.request("GET", "/v1/search?" + urllib.parse.urlencode({"q": q, "limit": a.limit, "retriever": a.retriever}))
                 else:
                     body = json.dumps({"question": q, "strategy": a.strategy})
                     conn.request("POST", "/v1/ask", body, {"Content-Type": "application/json"})
@@ -62,7 +63,7 @@ def main():
     latencies.sort()
     def pct(p):
         return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2) if latencies else None
-    print(json.dumps({"route": a.route, "clients": a.clients, "requests": a.requests, "ok": len(latencies),
+    print(json.dumps({"route": a.route, "retriever": a.retriever if a.route == "search" else None, "clients": a.clients, "requests": a.requests, "ok": len(latencies),
                       "statuses": {str(k): v for k, v in statuses.items()}, "errors": errors[0],
                       "p50_ms": pct(0.50), "p99_ms": pct(0.99),
                       "mean_ms": round(1000 * statistics.mean(latencies), 2) if latencies else None,

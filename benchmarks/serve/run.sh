@@ -39,5 +39,7 @@ done
 [ -n "$port" ] || { echo "rag serve did not start" >&2; exit 1; }
 # Warm the retrievers (first search loads the vectors and builds the BM25 memory index).
 python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --clients 1 --requests 32 --queries "$queries" > /dev/null
-python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --clients "$sc" --requests "$sr" --queries "$queries"
+for retriever in bm25 hybrid; do
+  python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --retriever "$retriever" --clients "$sc" --requests "$sr" --queries "$queries"
+done
 python3 "$root/benchmarks/serve/load.py" --port "$port" --route ask --clients "$ac" --requests "$ar" --queries "$queries"
