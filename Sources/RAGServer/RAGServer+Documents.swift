@@ -61,20 +61,7 @@ extension RAGServer {
             var parameters = IngestParameters()
             parameters.embed = stats.embeddingModel != nil || stats.chunks == 0
             var report = named.isEmpty ? IngestReport() : try engine.ingest(named, parameters: parameters)
-            if !paths.isEmpty {
-                let files = try engine.ingest(paths, parameters: parameters)
-                report.filesIndexed += files.filesIndexed
-                report.filesUnchanged += files.filesUnchanged
-                report.filesSkipped += files.filesSkipped
-                report.documentsIndexed += files.documentsIndexed
-                report.chunksAdded += files.chunksAdded
-                report.chunksRemoved += files.chunksRemoved
-                report.chunksEmbedded += files.chunksEmbedded
-                report.vectorsReused += files.vectorsReused
-                report.bytesRead += files.bytesRead
-                report.warnings += files.warnings
-                report.seconds += files.seconds
-            }
+            if !paths.isEmpty { report.add(try engine.ingest(paths, parameters: parameters)) }
             return report
         }.value
         return try HTTPBodies.json(report)

@@ -20,13 +20,8 @@ extension Engine {
     ///   or the embedding model is missing. A file that cannot be read is reported, not thrown.
     public func ingest(_ paths: [URL], parameters: IngestParameters = IngestParameters(),
                        progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let elapsed = Self.stopwatch()
         var report = IngestReport()
-        let elapsed = { () -> Double in
-            let d = clock.now - started
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
 
         var walkOptions = WalkOptions()
         walkOptions.includeHidden = parameters.includeHidden
@@ -80,12 +75,7 @@ extension Engine {
     ///   index cannot be written.
     public func ingest(_ documents: [NamedDocument], parameters: IngestParameters = IngestParameters(),
                        progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestReport {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let elapsed = { () -> Double in
-            let d = clock.now - started
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        let elapsed = Self.stopwatch()
         var report = IngestReport()
         let items = documents.map { document in
             IngestItem(path: document.name, size: document.data.count, modificationDate: Date()) { document.data }
@@ -96,6 +86,16 @@ extension Engine {
             throw RAGError.nothingReadable(skipped: report.filesSkipped.count, first: report.filesSkipped.first)
         }
         return report
+    }
+
+    /// Seconds since the call, each time the returned closure is called.
+    private static func stopwatch() -> () -> Double {
+        let clock = ContinuousClock()
+        let started = clock.now
+        return {
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
     }
 
     /// Loads, chunks, embeds and writes `items` in batches, adding to `report`.

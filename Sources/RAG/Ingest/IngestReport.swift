@@ -24,6 +24,22 @@ public struct IngestReport: Sendable, Codable {
 
     public init() {}
 
+    /// Adds another ingest's counts, skips and warnings to these.
+    public mutating func add(_ other: IngestReport) {
+        filesIndexed += other.filesIndexed
+        filesUnchanged += other.filesUnchanged
+        filesRemoved += other.filesRemoved
+        filesSkipped += other.filesSkipped
+        documentsIndexed += other.documentsIndexed
+        chunksAdded += other.chunksAdded
+        chunksRemoved += other.chunksRemoved
+        chunksEmbedded += other.chunksEmbedded
+        vectorsReused += other.vectorsReused
+        bytesRead += other.bytesRead
+        warnings += other.warnings
+        seconds += other.seconds
+    }
+
     enum CodingKeys: String, CodingKey {
         case filesIndexed = "files_indexed", filesUnchanged = "files_unchanged", filesRemoved = "files_removed"
         case filesSkipped = "files_skipped", documentsIndexed = "documents_indexed"

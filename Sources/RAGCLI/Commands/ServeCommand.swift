@@ -14,7 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
             {"question","strategy"?,"limit"?,"retriever"?,"stream"?} (the `rag ask --json` object, or \
             server-sent token/step/answer events then [DONE]) · POST /v1/chat/completions and \
             GET /v1/models (OpenAI's format; model "rag" routes by itself, "rag-single", "rag-notes", … \
-            force a strategy; citations in an extra "citations" field) · GET /v1/documents · POST             /v1/documents?name=NAME with the document's bytes, or JSON {"documents":[{"name","text"}]}             or {"paths":[...]} (paths only under a --documents-root) · DELETE /v1/documents/NAME ·             GET /metrics (Prometheus text).
+            force a strategy; citations in an extra "citations" field) · GET /v1/documents · POST \
+            /v1/documents?name=NAME with the document's bytes, or JSON {"documents":[{"name","text"}]} \
+            or {"paths":[...]} (paths only under a --documents-root) · DELETE /v1/documents/NAME · \
+            GET /metrics (Prometheus text).
             Answers are generated one at a time (--slots); up to --queue more wait in order and the \
             next gets 429 with Retry-After. SIGTERM or SIGINT stops accepting and lets in-flight \
             requests finish. Binds to 127.0.0.1 unless --host says otherwise; with --api-key (or \
