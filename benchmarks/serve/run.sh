@@ -39,7 +39,22 @@ done
 [ -n "$port" ] || { echo "rag serve did not start" >&2; exit 1; }
 # Warm the retrievers (first search loads the vectors and builds the BM25 memory index).
 python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --clients 1 --requests 32 --queries "$queries" > /dev/null
+http="$(mktemp)"
 for retriever in bm25 hybrid; do
-  python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --retriever "$retriever" --clients "$sc" --requests "$sr" --queries "$queries"
+  python3 "$root/benchmarks/serve/load.py" --port "$port" --route search --retriever "$retriever" --clients "$sc" --requests "$sr" --queries "$queries" | tee -a "$http"
 done
+# The peer: the same searches in-process, one at a time (rag eval-retrieval), and the ratio of the
+# server's throughput to one in-process thread's (1000 / median ms).
+"$rag" eval-retrieval "$queries" --index "$index" --retrievers bm25,hybrid --max-questions 200 --json > "$http.inproc"
+python3 - "$http" "$http.inproc" <<'PY'
+import json, sys
+served = {r["retriever"]: r for r in map(json.loads, open(sys.argv[1]))}
+for s in json.load(open(sys.argv[2]))["scores"]:
+    per_thread = 1000.0 / s["median_ms"]
+    r = served[s["retriever"]]
+    print(json.dumps({"route": "search", "retriever": s["retriever"], "in_process_median_ms": round(s["median_ms"], 2),
+                      "in_process_one_thread_rps": round(per_thread, 1), "http_rps": r["throughput_rps"],
+                      "http_over_in_process": round(r["throughput_rps"] / per_thread, 2)}))
+PY
+rm -f "$http" "$http.inproc"
 python3 "$root/benchmarks/serve/load.py" --port "$port" --route ask --clients "$ac" --requests "$ar" --queries "$queries"
