@@ -51,7 +51,9 @@ let package = Package(
                                                   .product(name: "Hummingbird", package: "hummingbird"),
                                                   .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "Prometheus", package: "swift-prometheus"),
-                                                  .product(name: "Logging", package: "swift-log")]),
+                                                  .product(name: "Logging", package: "swift-log")],
+                // The web page `GET /` serves, compiled into the binary (one binary, nothing to install beside it).
+                resources: [.embedInCode("Web/index.html")]),
         .executableTarget(name: "RAGCLI", dependencies: [
             "RAG", "RAGServer", "Documents", "Store", "Embeddings", "Retrieval", "LanguageModels", "Strategies", "Routing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,7 +85,7 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "RAGTests", dependencies: ["RAG", "Routing", "TestSupport", "Strategies", "LanguageModels"]),
-        .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport"]),
+        .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Real servers on loopback, spoken to with URLSession (HummingbirdTesting would pull in
         // async-http-client and BoringSSL: minutes of CI build for no more realism).
         .testTarget(name: "RAGServerTests", dependencies: [

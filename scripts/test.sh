@@ -20,4 +20,12 @@ skipped="$(grep -cE '^[^ ]+ Test .* skipped' "$log" || true)"
 if [ "${skipped:-0}" -gt 0 ]; then
   echo "[test] $skipped tests skipped, not run (their files are absent: run scripts/setup.sh; CI=true makes them fail)"
 fi
+# The web page, end to end in headless Chromium against a real `rag serve` on loopback (the test
+# starts and stops it); skipped without a browser, required under CI=true.
+python="$(bash scripts/setup-browser.sh)"
+set +e
+"$python" Tests/Browser/page_test.py --rag .build/release/rag --screenshot .build/browser/page.png
+browser=$?
+set -e
+if [ "$status" -eq 0 ]; then status=$browser; fi
 exit "$status"

@@ -73,19 +73,18 @@ public struct FileWalker: Sendable {
 
     /// Files under the given paths (files are taken as given), sorted by path; problems (missing
     /// path, unreadable folder, file too big) are returned, not thrown. Symbolic links to files are
-    /// followed; links to folders are not (no cycles).
+    /// followed; links to folders are not (no cycles). Names that are not UTF-8 are found too, and
+    /// written as ``RawPath`` does (`caf\xE9.md`).
     public func walk(_ paths: [URL]) -> (files: [SourceFile], problems: [(path: String, reason: String)]) {
         var files: [SourceFile] = []
         var problems: [(path: String, reason: String)] = []
-        let fm = FileManager.default
         for root in paths {
             let rootPath = root.standardizedFileURL.path
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: rootPath, isDirectory: &isDirectory) else {
+            guard let info = RawPath.status(rootPath, follow: true) else {
                 problems.append((rootPath, "no such file or directory"))
                 continue
             }
-            if !isDirectory.boolValue {
+            if !Self.isDirectory(info) {
                 if let file = sourceFile(rootPath, problems: &problems) { files.append(file) }
                 continue
             }
@@ -97,24 +96,23 @@ public struct FileWalker: Sendable {
         return (files, problems)
     }
 
+    static func isDirectory(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFDIR }
+
     func walkDirectory(_ path: String, relative: String, files: inout [SourceFile],
                        problems: inout [(path: String, reason: String)]) {
-        let fm = FileManager.default
-        let names: [String]
-        do {
-            names = try fm.contentsOfDirectory(atPath: path)
-        } catch {
-            problems.append((path, fm.isReadableFile(atPath: path) ? "cannot list folder" : "permission denied"))
+        guard let entries = RawPath.directoryEntries(path) else {
+            problems.append((path, RawPath.isReadable(path) ? "cannot list folder" : "permission denied"))
             return
         }
-        for name in names.sorted() {
+        for name in entries.map({ RawPath.display($0) }).sorted() {
             let full = path.hasSuffix("/") ? path + name : path + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
-            guard let attributes = try? fm.attributesOfItem(atPath: full), let type = attributes[.type] as? FileAttributeType else {
+            guard let info = RawPath.status(full, follow: false) else {
                 problems.append((full, "cannot read file attributes"))
                 continue
             }
-            if type == .typeDirectory {
+            let type = info.st_mode & S_IFMT
+            if type == S_IFDIR {
                 if FileWalker.vcsFolders.contains(name) && !options.includeVCS { continue }
                 if name.hasPrefix(".") && !options.includeHidden { continue }
                 if excludes.contains(where: { $0.matches(relativePath: rel) }) { continue }
@@ -122,13 +120,12 @@ public struct FileWalker: Sendable {
                 continue
             }
             if name.hasPrefix(".") && !options.includeHidden { continue }
-            if type == .typeSymbolicLink {
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: full, isDirectory: &isDirectory) else {
+            if type == S_IFLNK {
+                guard let target = RawPath.status(full, follow: true) else {
                     problems.append((full, "broken symbolic link")); continue
                 }
-                if isDirectory.boolValue { continue }
-            } else if type != .typeRegular {
+                if Self.isDirectory(target) { continue }
+            } else if type != S_IFREG {
                 continue
             }
             if !isSelected(rel) { continue }
@@ -150,22 +147,26 @@ public struct FileWalker: Sendable {
 
     func sourceFile(_ path: String, problems: inout [(path: String, reason: String)]) -> SourceFile? {
         // Follow a symbolic link to its file for size and date.
-        let statPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: statPath) else {
+        guard let info = RawPath.status(path, follow: true) else {
             problems.append((path, "cannot read file attributes")); return nil
         }
-        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+        if info.st_mode & S_IFMT != S_IFREG {
             problems.append((path, "not a regular file")); return nil
         }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let size = Int(info.st_size)
         if size > options.maxFileSize {
             problems.append((path, "\(size) bytes is over the limit of \(options.maxFileSize) bytes"))
             return nil
         }
-        if !FileManager.default.isReadableFile(atPath: path) {
+        if !RawPath.isReadable(path) {
             problems.append((path, "permission denied")); return nil
         }
-        let date = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        let date = Date(timeIntervalSince1970: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9)
         return SourceFile(url: URL(fileURLWithPath: path), size: size, modificationDate: date)
     }
 }

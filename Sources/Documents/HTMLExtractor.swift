@@ -107,11 +107,13 @@ enum HTMLExtractor {
         // flags each HTML5 tag as unknown), and browsers accept them too. They are the reason given
         // when nothing could be extracted.
 
-        var walker = Walker(capacity: utf8.count / 2)
+        let entities = LibXML.EntityBudget(documentBytes: utf8.count)
+        var walker = Walker(capacity: utf8.count / 2, entities: entities)
         walker.visit(root)
         var (text, sections) = walker.builder.finish()
-        var title = findTitle(root) ?? walker.firstHeading ?? ""
+        var title = findTitle(root, entities: entities) ?? walker.firstHeading ?? ""
         if title.isEmpty { title = fallbackTitle(name) }
+        if let warning = entities.warning { warnings.append(warning) }
         if text.isEmpty {
             if let first = collector.messages.first {
                 throw DocumentError.malformed(path: name, type: .html, reason: first)
@@ -122,16 +124,16 @@ enum HTMLExtractor {
     }
 
     /// The text of the first `<title>` element.
-    static func findTitle(_ node: xmlNodePtr) -> String? {
+    static func findTitle(_ node: xmlNodePtr, entities: LibXML.EntityBudget) -> String? {
         var child = node.pointee.children
         while let c = child {
             if c.pointee.type == XML_ELEMENT_NODE {
                 let n = LibXML.name(c)
                 if n == "title" {
-                    let t = LibXML.text(c)
+                    let t = LibXML.text(c, entities: entities)
                     if !t.isEmpty { return t }
                 } else if n == "head" || n == "html" {
-                    if let t = findTitle(c) { return t }
+                    if let t = findTitle(c, entities: entities) { return t }
                 }
             }
             child = c.pointee.next
@@ -150,14 +152,19 @@ enum HTMLExtractor {
         var lists: [(ordered: Bool, next: Int)] = []
         var contentDepth = 0     // inside article/main/section
 
-        init(capacity: Int) { builder = TextBuilder(capacity: capacity) }
+        let entities: LibXML.EntityBudget
+
+        init(capacity: Int, entities: LibXML.EntityBudget) {
+            builder = TextBuilder(capacity: capacity)
+            self.entities = entities
+        }
 
         var depth = 0
 
         mutating func visitChildren(_ node: xmlNodePtr) {
             if depth >= LibXML.maxDepth {
                 // Pathologically deep markup: keep its text, stop recursing.
-                builder.appendInline(LibXML.rawText(node))
+                builder.appendInline(LibXML.rawText(node, entities: entities))
                 return
             }
             depth += 1
@@ -176,7 +183,7 @@ enum HTMLExtractor {
             case XML_ELEMENT_NODE:
                 element(node)
             case XML_ENTITY_REF_NODE:
-                if let text = LibXML.internalEntityText(node) { builder.appendInline(text) }
+                if let text = entities.expansion(of: node) { builder.appendInline(text) }
             default:
                 break
             }
@@ -230,13 +237,13 @@ enum HTMLExtractor {
             switch name {
             case "h1", "h2", "h3", "h4", "h5", "h6":
                 let level = Int(name.utf8.last! - 0x30)
-                let text = LibXML.text(node)
+                let text = LibXML.text(node, entities: entities)
                 if firstHeading == nil && !text.isEmpty && level == 1 { firstHeading = text }
                 if text.isEmpty { return }
                 builder.heading(text, level: level)
             case "pre", "listing", "xmp", "plaintext":
                 builder.separate(.paragraph)
-                builder.appendVerbatim(LibXML.rawText(node))
+                builder.appendVerbatim(LibXML.rawText(node, entities: entities))
                 builder.separate(.paragraph)
             case "br":
                 builder.separate(.line)

@@ -120,15 +120,16 @@ enum LibXML {
         return nil
     }
 
-    /// All descendant text of a node, raw (no collapsing).
-    static func rawText(_ node: xmlNodePtr) -> String {
+    /// All descendant text of a node, raw (no collapsing); entity references are expanded within
+    /// `entities`' budget.
+    static func rawText(_ node: xmlNodePtr, entities: EntityBudget) -> String {
         var out: [UInt8] = []
-        appendRawText(node, to: &out)
+        appendRawText(node, entities: entities, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Iterative (no recursion), so absurdly deep trees cannot exhaust the stack.
-    private static func appendRawText(_ root: xmlNodePtr, to out: inout [UInt8]) {
+    private static func appendRawText(_ root: xmlNodePtr, entities: EntityBudget, to out: inout [UInt8]) {
         var node: xmlNodePtr? = root
         while let current = node {
             var descend = false
@@ -138,7 +139,7 @@ enum LibXML {
                     out.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
                 }
             case XML_ENTITY_REF_NODE:
-                if let text = internalEntityText(current) { out.append(contentsOf: text) }
+                if let text = entities.expansion(of: current) { out.append(contentsOf: text) }
             case XML_ELEMENT_NODE, XML_DOCUMENT_NODE, XML_HTML_DOCUMENT_NODE:
                 descend = current.pointee.children != nil
             default:
@@ -159,8 +160,8 @@ enum LibXML {
     static let maxDepth = 256
 
     /// Descendant text with white space collapsed and trimmed.
-    static func text(_ node: xmlNodePtr) -> String {
-        TextBuilder.collapse(rawText(node))
+    static func text(_ node: xmlNodePtr, entities: EntityBudget) -> String {
+        TextBuilder.collapse(rawText(node, entities: entities))
     }
 
     /// Whether any direct text child holds something other than white space (mixed content).
@@ -186,6 +187,32 @@ enum LibXML {
         let entity = UnsafeMutableRawPointer(child).assumingMemoryBound(to: xmlEntity.self)
         guard entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content else { return nil }
         return UnsafeBufferPointer(start: content, count: strlen(content))
+    }
+
+    /// How many bytes a document's entity references may expand to, in all.
+    ///
+    /// libxml2 (2.9, as on Debian 12) stops entity loops but not amplification: one 100 KB entity
+    /// referenced a thousand times in a 100 KB file is 100 MB of text. Expansions stop at the larger
+    /// of 1 MiB and the document's own size; the extractor then warns, naming the file.
+    final class EntityBudget {
+        let limit: Int
+        private(set) var used = 0
+        private(set) var exceeded = false
+
+        init(documentBytes: Int) { limit = max(1 << 20, documentBytes) }
+
+        /// The replacement text of an entity reference while the budget lasts, else nil.
+        func expansion(of node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+            guard !exceeded, let text = internalEntityText(node) else { return nil }
+            guard used + text.count <= limit else { exceeded = true; return nil }
+            used += text.count
+            return text
+        }
+
+        /// The warning for a document whose expansions were cut, if they were.
+        var warning: String? {
+            exceeded ? "entity references expand to more than \(limit) bytes (an entity-expansion bomb?): the expansions past that were left out" : nil
+        }
     }
 
     /// The content bytes of a text node.

@@ -172,64 +172,58 @@ enum MarkdownExtractor {
 
     /// Strips inline syntax: images and links keep their text, code spans their content,
     /// emphasis markers and simple HTML tags are removed, backslash escapes resolved.
+    ///
+    /// One pass in linear time and memory whatever the input: brackets and parentheses are
+    /// matched up front, link texts are read in place (a stack of where each one ends, not a
+    /// recursion), and every forward search is either a table lookup or bounded.
     static func inlineText(_ s: Substring) -> String {
         let chars = Array(s)
-        var out = ""
-        out.reserveCapacity(chars.count)
-        var i = 0
         let n = chars.count
+        let brackets = matchingPairs(chars, open: "[", close: "]")
+        let parens = matchingPairs(chars, open: "(", close: ")")
+        let ticks = BacktickRuns(chars)
+        var out = ""
+        out.reserveCapacity(n)
+        var linkEnds: [Int] = []   // the closing `]` of each link text being read, innermost last
+        var i = 0
         while i < n {
+            let limit = linkEnds.last ?? n
+            if i == limit {
+                // The end of a link's text: skip its destination `(url)` or reference `[ref]`.
+                linkEnds.removeLast()
+                let outer = linkEnds.last ?? n
+                let k = i + 1
+                if k < outer, chars[k] == "(" {
+                    i = parens[k] >= 0 && parens[k] < outer ? parens[k] + 1 : outer
+                } else if k < outer, chars[k] == "[", brackets[k] >= 0, brackets[k] < outer {
+                    i = brackets[k] + 1
+                } else {
+                    i = k
+                }
+                continue
+            }
             let c = chars[i]
             switch c {
             case "\\":
-                if i + 1 < n, chars[i + 1].isPunctuation || chars[i + 1].isSymbol { out.append(chars[i + 1]); i += 2 } else { out.append(c); i += 1 }
+                if i + 1 < limit, chars[i + 1].isPunctuation || chars[i + 1].isSymbol { out.append(chars[i + 1]); i += 2 } else { out.append(c); i += 1 }
             case "`":
-                var ticks = 0
-                while i + ticks < n, chars[i + ticks] == "`" { ticks += 1 }
-                var j = i + ticks
-                var found = -1
-                while j < n {
-                    if chars[j] == "`" {
-                        var run = 0
-                        while j + run < n, chars[j + run] == "`" { run += 1 }
-                        if run == ticks { found = j; break }
-                        j += run
-                    } else { j += 1 }
-                }
-                if found >= 0 {
-                    out += String(chars[(i + ticks)..<found]).trimmingCharacters(in: .whitespaces)
-                    i = found + ticks
+                var run = 0
+                while i + run < limit, chars[i + run] == "`" { run += 1 }
+                if let close = ticks.nextRun(ofLength: run, from: i + run), close + run <= limit {
+                    out += String(chars[(i + run)..<close]).trimmingCharacters(in: .whitespaces)
+                    i = close + run
                 } else {
-                    out += String(repeating: "`", count: ticks); i += ticks
+                    out += String(repeating: "`", count: run); i += run
                 }
-            case "!" where i + 1 < n && chars[i + 1] == "[":
-                i += 1   // the image's alt text is handled as a link text below
+            case "!" where i + 1 < limit && chars[i + 1] == "[":
+                i += 1   // the image's alt text is read as a link text below
             case "[":
-                // [text](url) or [text][ref] or [text]
-                var depth = 0
-                var j = i
-                var close = -1
-                while j < n {
-                    if chars[j] == "[" { depth += 1 } else if chars[j] == "]" { depth -= 1; if depth == 0 { close = j; break } }
-                    j += 1
-                }
-                if close > i {
-                    out += inlineText(Substring(String(chars[(i + 1)..<close])))
-                    var k = close + 1
-                    if k < n, chars[k] == "(" {
-                        var paren = 0
-                        while k < n { if chars[k] == "(" { paren += 1 } else if chars[k] == ")" { paren -= 1; if paren == 0 { break } }; k += 1 }
-                        i = min(k + 1, n)
-                    } else if k < n, chars[k] == "[" {
-                        while k < n, chars[k] != "]" { k += 1 }
-                        i = min(k + 1, n)
-                    } else {
-                        i = close + 1
-                    }
-                } else { out.append(c); i += 1 }
+                // [text](url), [text][ref] or [text]: the text is read in place.
+                if brackets[i] > i, brackets[i] < limit { linkEnds.append(brackets[i]) } else { out.append(c) }
+                i += 1
             case "<":
-                // Autolinks keep the address; simple tags are dropped.
-                if let end = chars[i...].firstIndex(of: ">"), end - i < 200 {
+                // Autolinks keep the address; simple tags are dropped (a tag is under 200 characters).
+                if let end = chars[i..<min(limit, i + 200)].firstIndex(of: ">") {
                     let inner = String(chars[(i + 1)..<end])
                     if inner.contains("://") || inner.contains("@") { out += inner; i = end + 1; continue }
                     if let f = inner.first, f.isLetter || f == "/" || f == "!" { i = end + 1; continue }
@@ -238,9 +232,9 @@ enum MarkdownExtractor {
             case "*", "_", "~":
                 // Emphasis markers: drop runs that touch a word on one side only (keeps snake_case, 2*3).
                 var run = 0
-                while i + run < n, chars[i + run] == c { run += 1 }
+                while i + run < limit, chars[i + run] == c { run += 1 }
                 let before: Character? = i > 0 ? chars[i - 1] : nil
-                let after: Character? = i + run < n ? chars[i + run] : nil
+                let after: Character? = i + run < limit ? chars[i + run] : nil
                 let wordBefore = before.map { $0.isLetter || $0.isNumber } ?? false
                 let wordAfter = after.map { $0.isLetter || $0.isNumber } ?? false
                 if c == "~" && run < 2 { out.append(c); i += 1; continue }
@@ -252,5 +246,40 @@ enum MarkdownExtractor {
             }
         }
         return out
+    }
+
+    /// For each `open` character the index of its matching `close` (nesting counted), else -1.
+    static func matchingPairs(_ chars: [Character], open: Character, close: Character) -> [Int] {
+        var match = [Int](repeating: -1, count: chars.count)
+        var stack: [Int] = []
+        for (i, c) in chars.enumerated() {
+            if c == open { stack.append(i) } else if c == close, let o = stack.popLast() { match[o] = i }
+        }
+        return match
+    }
+
+    /// The maximal runs of backticks of a line by length, so the closing run of a code span is a
+    /// binary search rather than a scan.
+    struct BacktickRuns {
+        private var starts: [Int: [Int]] = [:]
+
+        init(_ chars: [Character]) {
+            var i = 0
+            while i < chars.count {
+                guard chars[i] == "`" else { i += 1; continue }
+                var j = i
+                while j < chars.count, chars[j] == "`" { j += 1 }
+                starts[j - i, default: []].append(i)
+                i = j
+            }
+        }
+
+        /// The start of the first run of exactly `length` backticks at or after `position`.
+        func nextRun(ofLength length: Int, from position: Int) -> Int? {
+            guard let list = starts[length] else { return nil }
+            var lo = 0, hi = list.count
+            while lo < hi { let mid = (lo + hi) / 2; if list[mid] < position { lo = mid + 1 } else { hi = mid } }
+            return lo < list.count ? list[lo] : nil
+        }
     }
 }

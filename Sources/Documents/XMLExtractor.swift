@@ -88,8 +88,9 @@ enum XMLExtractor {
         defer { xmlFreeDoc(document) }
         if let summary = collector.summary("XML") { warnings.append(summary) }
 
-        let title = findTitle(root)
-        var walker = Walker(capacity: input.count / 2, rootHeading: title.node)
+        let entities = LibXML.EntityBudget(documentBytes: input.count)
+        let title = findTitle(root, entities: entities)
+        var walker = Walker(capacity: input.count / 2, rootHeading: title.node, entities: entities)
         walker.visit(root, inlineContext: false)
         var (text, sections) = walker.builder.finish()
         if text.isEmpty {
@@ -98,27 +99,28 @@ enum XMLExtractor {
             }
             sections = []
         }
+        if let warning = entities.warning { warnings.append(warning) }
         let finalTitle = title.text.isEmpty ? HTMLExtractor.fallbackTitle(name) : title.text
         return Result(title: finalTitle, text: text, sections: sections, warnings: warnings)
     }
 
     /// The document title and, when it is the root's own heading child, that node (so the walker
     /// does not make the whole document a section).
-    static func findTitle(_ root: xmlNodePtr) -> (text: String, node: xmlNodePtr?) {
+    static func findTitle(_ root: xmlNodePtr, entities: LibXML.EntityBudget) -> (text: String, node: xmlNodePtr?) {
         // TEI: teiHeader/fileDesc/titleStmt/title
         if let header = LibXML.child(root, named: ["teiHeader"]),
            let fileDesc = LibXML.child(header, named: ["fileDesc"]),
            let stmt = LibXML.child(fileDesc, named: ["titleStmt"]),
            let title = LibXML.child(stmt, named: ["title"]) {
-            let t = LibXML.text(title)
+            let t = LibXML.text(title, entities: entities)
             if !t.isEmpty { return (t, nil) }
         }
         if let title = LibXML.child(root, named: headingNames) {
-            let t = LibXML.text(title)
+            let t = LibXML.text(title, entities: entities)
             if !t.isEmpty { return (t, title) }
         }
         if let info = LibXML.child(root, named: infoNames), let title = LibXML.child(info, named: ["title"]) {
-            let t = LibXML.text(title)
+            let t = LibXML.text(title, entities: entities)
             if !t.isEmpty { return (t, nil) }
         }
         // dc:title anywhere first, then any title element.
@@ -129,7 +131,7 @@ enum XMLExtractor {
             while let c = child, dcTitle == nil {
                 if c.pointee.type == XML_ELEMENT_NODE {
                     if LibXML.name(c) == "title" {
-                        let t = LibXML.text(c)
+                        let t = LibXML.text(c, entities: entities)
                         if !t.isEmpty {
                             if LibXML.prefix(c) == "dc" { dcTitle = t } else if firstTitle == nil { firstTitle = t }
                         }
@@ -148,8 +150,11 @@ enum XMLExtractor {
         let rootHeading: xmlNodePtr?
         var depth = 0            // section nesting
 
-        init(capacity: Int, rootHeading: xmlNodePtr?) {
+        let entities: LibXML.EntityBudget
+
+        init(capacity: Int, rootHeading: xmlNodePtr?, entities: LibXML.EntityBudget) {
             builder = TextBuilder(capacity: capacity)
+            self.entities = entities
             self.rootHeading = rootHeading
         }
 
@@ -157,7 +162,7 @@ enum XMLExtractor {
 
         mutating func visitChildren(_ node: xmlNodePtr, skipping heading: xmlNodePtr? = nil) {
             if nesting >= LibXML.maxDepth {
-                builder.appendInline(LibXML.rawText(node))
+                builder.appendInline(LibXML.rawText(node, entities: entities))
                 return
             }
             nesting += 1
@@ -177,7 +182,7 @@ enum XMLExtractor {
             case XML_ELEMENT_NODE:
                 element(node, inlineContext: inlineContext)
             case XML_ENTITY_REF_NODE:
-                if let text = LibXML.internalEntityText(node) { builder.appendInline(text) }
+                if let text = entities.expansion(of: node) { builder.appendInline(text) }
             default:
                 break
             }
@@ -198,7 +203,7 @@ enum XMLExtractor {
             if node == rootHeading { return }
             if XMLExtractor.verbatim.contains(name) || LibXML.attribute(node, "space") == "preserve" {
                 builder.separate(.paragraph)
-                builder.appendVerbatim(LibXML.rawText(node))
+                builder.appendVerbatim(LibXML.rawText(node, entities: entities))
                 builder.separate(.paragraph)
                 return
             }
@@ -221,7 +226,7 @@ enum XMLExtractor {
             }
             let isRoot = node.pointee.parent?.pointee.type == XML_DOCUMENT_NODE
             if !isRoot, let heading = sectionHeading(node, name) {
-                let text = LibXML.text(heading)
+                let text = LibXML.text(heading, entities: entities)
                 if !text.isEmpty {
                     depth += 1
                     builder.heading(text, level: depth)

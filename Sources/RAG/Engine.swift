@@ -59,25 +59,35 @@ public final class Engine: Sendable {
     /// A model the strategies use instead of the GGUF generator (tests' scripted models).
     let answeringModel: (any LanguageModel)?
 
-    /// Opens (or creates, when `createIfMissing`) the index in `configuration.indexDirectory`.
+    /// Opens (or creates, when `createIfMissing`) the index in `configuration.indexDirectory` (a
+    /// folder, or its `index.sqlite`).
+    ///
+    /// With `readOnly`, the index is opened for reading only: searches, answers and statistics work
+    /// on an index this process may not write, and never wait behind a writer; ingesting or removing
+    /// through such an engine throws.
     /// - Throws: `StoreError` for a foreign, corrupted or newer index; `RAGError.indexMissing`.
-    public convenience init(configuration: EngineConfiguration, createIfMissing: Bool = true) throws {
-        try self.init(configuration: configuration, createIfMissing: createIfMissing, answeringModel: nil)
+    public convenience init(configuration: EngineConfiguration, createIfMissing: Bool = true, readOnly: Bool = false) throws {
+        try self.init(configuration: configuration, createIfMissing: createIfMissing, readOnly: readOnly, answeringModel: nil)
     }
 
     /// An engine whose strategies answer with `answeringModel` (for tests that script the model).
-    init(configuration: EngineConfiguration, createIfMissing: Bool = true, answeringModel: (any LanguageModel)?) throws {
+    init(configuration: EngineConfiguration, createIfMissing: Bool = true, readOnly: Bool = false,
+         answeringModel: (any LanguageModel)?) throws {
         self.answeringModel = answeringModel
         self.configuration = configuration
-        let dbURL = configuration.indexDirectory.appendingPathComponent(IndexStore.fileName)
-        if !createIfMissing && !FileManager.default.fileExists(atPath: dbURL.path) {
+        let dbURL = IndexStore.databaseURL(for: configuration.indexDirectory)
+        if (!createIfMissing || readOnly) && !FileManager.default.fileExists(atPath: dbURL.path) {
             throw RAGError.indexMissing(path: configuration.indexDirectory.path)
         }
-        self.store = try IndexStore(directory: configuration.indexDirectory, createIfMissing: createIfMissing)
+        self.store = try IndexStore(directory: configuration.indexDirectory, createIfMissing: createIfMissing && !readOnly,
+                                    readOnly: readOnly)
     }
 
     /// Finds this engine's models: ``ModelLocator`` with the index's neighbourhood searched too.
-    public var modelLocator: ModelLocator { ModelLocator(indexDirectory: configuration.indexDirectory) }
+    public var modelLocator: ModelLocator { ModelLocator(indexDirectory: indexFolder) }
+
+    /// The folder holding the index's database (`--index` may name the folder or the file).
+    public var indexFolder: URL { IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent() }
 
     /// The embedding model (`configuration.embeddingModelDirectory`, else found by ``modelLocator``),
     /// loaded once on first use.
@@ -183,8 +193,9 @@ public final class Engine: Sendable {
 
     /// The indexed sources (files and named documents), ordered by path.
     public func sources() throws -> [IndexedSource] {
-        try store.allSources().map {
-            IndexedSource(name: $0.path, type: $0.type, size: $0.size, indexedAt: $0.indexedAt)
+        let chunks = try store.chunkCountsBySource()
+        return try store.allSources().map {
+            IndexedSource(name: $0.path, type: $0.type, size: $0.size, chunks: chunks[$0.id] ?? 0, indexedAt: $0.indexedAt)
         }
     }
 }
@@ -197,10 +208,12 @@ public struct IndexedSource: Sendable, Codable, Equatable {
     public var type: String
     /// Its size in bytes.
     public var size: Int
+    /// How many chunks (passages) it was cut into.
+    public var chunks: Int
     /// When it was (re)indexed.
     public var indexedAt: Date
 
-    enum CodingKeys: String, CodingKey { case name, type, size, indexedAt = "indexed_at" }
+    enum CodingKeys: String, CodingKey { case name, type, size, chunks, indexedAt = "indexed_at" }
 }
 
 /// A value made once, on first use, behind a lock, so `Engine` stays `Sendable`.

@@ -107,7 +107,10 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     init(key: String) { self.key = Array(key.utf8) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/healthz" { return try await next(request, context) }
+        // The health check, and the page (it asks for the key and sends it with each request).
+        if request.uri.path == "/healthz" || (request.uri.path == "/" && request.method == .get) {
+            return try await next(request, context)
+        }
         let header = request.headers[.authorization] ?? ""
         let prefix = "Bearer "
         guard header.hasPrefix(prefix), Self.constantTimeEqual(Array(header.utf8.dropFirst(prefix.utf8.count)), key) else {

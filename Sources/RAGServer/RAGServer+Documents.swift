@@ -24,9 +24,11 @@ extension RAGServer {
     func addDocumentRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/documents") { _, _ in try HTTPBodies.json(DocumentList(documents: try engine.sources())) }
         router.post("/v1/documents") { request, _ in try await addDocuments(request) }
-        router.delete("/v1/documents/**") { _, context in
-            let parts = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
-            return try await removeDocument(parts.joined(separator: "/"))
+        router.delete("/v1/documents/**") { request, _ in
+            // The raw path after the prefix, so a name that starts with `/` (a file ingested by its
+            // absolute path) survives, whether it is sent as one encoded segment or as several.
+            let raw = request.uri.path.dropFirst("/v1/documents/".count)
+            return try await removeDocument(raw.removingPercentEncoding ?? String(raw))
         }
     }
 

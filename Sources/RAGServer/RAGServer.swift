@@ -7,7 +7,7 @@ import Strategies
 
 /// rag over HTTP: one warm ``Engine`` behind Hummingbird.
 ///
-/// Routes: `GET /healthz`; `GET /v1/search?q=&limit=&retriever=`; `POST /v1/ask`
+/// Routes: `GET /` (a page for asking, in the browser); `GET /healthz`; `GET /v1/search?q=&limit=&retriever=`; `POST /v1/ask`
 /// (`{"question","strategy"?,"limit"?,"retriever"?,"stream"?}`: the `rag ask --json` object, or
 /// server-sent `token`, `step` and `answer` events then `[DONE]`); OpenAI-compatible
 /// `POST /v1/chat/completions` (stream or not) and `GET /v1/models`; `GET`/`POST /v1/documents`
@@ -60,6 +60,7 @@ public struct RAGServer: Sendable {
         router.post("/v1/ask") { request, _ in try await ask(request) }
         router.post("/v1/chat/completions") { request, _ in try await chatCompletion(request) }
         addDocumentRoutes(to: router)
+        addPageRoutes(to: router)
         return router
     }
 

@@ -124,6 +124,19 @@ extension IndexStore {
         }
     }
 
+    /// The paths of the sources some of whose chunks have no vector (indexed without embeddings, or
+    /// before a model was chosen): an ingest with embeddings indexes them again even if unchanged.
+    public func sourcesMissingVectors() throws -> Set<String> {
+        try run("listing sources without vectors") {
+            try writer.read { db in
+                Set(try String.fetchAll(db, sql: """
+                    SELECT DISTINCT s.path FROM chunks c JOIN documents d ON d.id = c.document_id
+                    JOIN sources s ON s.id = d.source_id WHERE c.vector IS NULL
+                    """))
+            }
+        }
+    }
+
     /// Number of chunks that have a vector.
     public func vectorCount() throws -> Int {
         try run("counting vectors") {

@@ -24,35 +24,38 @@ public final class IndexStore: Sendable {
 
     /// Opens (or creates) the index in `directory`.
     ///
-    /// `directory` may also be the path of an existing database file.
+    /// `directory` may also be the index's database file (see ``databaseURL(for:)``): every
+    /// command takes both forms alike.
     ///
     /// - Parameters:
-    ///   - directory: The index folder.
+    ///   - directory: The index folder, or its `index.sqlite`.
     ///   - createIfMissing: Create the folder and database when absent (otherwise throw ``StoreError/indexNotFound(path:)``).
+    ///   - readOnly: Open for reading only (searches, statistics): works on an index the process may not
+    ///     write (another user's, a read-only snapshot) and never waits for a writer (WAL readers do not
+    ///     block). Implies not creating it.
     /// - Throws: ``StoreError``: `indexNotFound`, `notADatabase` (a foreign file), `foreignDatabase`
-    ///   (an SQLite file that is not a rag index), `newerSchema`, or `database`.
-    public init(directory: URL, createIfMissing: Bool = true) throws {
+    ///   (an SQLite file that is not a rag index), `notAnIndex` (an empty file not named like an index),
+    ///   `newerSchema`, `readOnlyNeedsUpgrade`, or `database`.
+    public init(directory: URL, createIfMissing: Bool = true, readOnly: Bool = false) throws {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        let fileURL: URL
-        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            fileURL = directory
-        } else {
-            fileURL = directory.appendingPathComponent(Self.fileName)
-        }
+        let fileURL = Self.databaseURL(for: directory)
         let path = fileURL.path
         self.path = path
         if fileManager.fileExists(atPath: path) {
             // Validate read-only first so that a foreign database is never switched to WAL or migrated.
             try Self.validateExisting(path: path)
         } else {
-            guard createIfMissing else { throw StoreError.indexNotFound(path: directory.path) }
+            guard createIfMissing, !readOnly else { throw StoreError.indexNotFound(path: directory.path) }
             do {
                 try fileManager.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
             } catch {
                 throw StoreError.database(operation: "creating the index folder", path: directory.path,
                                           message: error.localizedDescription)
             }
+        }
+        if readOnly {
+            writer = try Self.openReadOnly(path: path)
+            return
         }
         let pool: DatabasePool
         do {
@@ -62,6 +65,32 @@ public final class IndexStore: Sendable {
         }
         writer = pool
         try Self.migrate(writer, path: path)
+    }
+
+    /// The database file an `--index` location names: a folder's `index.sqlite`, an existing file
+    /// itself, and a path that does not exist yet is a folder unless it ends in `index.sqlite`.
+    public static func databaseURL(for location: URL) -> URL {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? location.appendingPathComponent(fileName) : location
+        }
+        return location.lastPathComponent == fileName ? location : location.appendingPathComponent(fileName)
+    }
+
+    /// A read-only connection pool; an index that needs a migration is refused (readers never write).
+    ///
+    /// A WAL database needs its `-shm` file to be read: when no process has it open (the file is
+    /// gone) and this one may not create it (another user's folder, a read-only mount), the index
+    /// is opened as immutable instead: no process can be writing it then, or the `-shm` would exist.
+    static func openReadOnly(path: String) throws -> any DatabaseWriter {
+        do {
+            let reader = try readOnlyPool(path: path)
+            let current = try reader.read { db in try Schema.migrator.hasCompletedMigrations(db) }
+            guard current else { throw StoreError.readOnlyNeedsUpgrade(path: path) }
+            return reader
+        } catch {
+            throw mapOpenError(error, path: path)
+        }
     }
 
     private init(inMemoryQueue: DatabaseQueue) throws {
@@ -99,13 +128,50 @@ public final class IndexStore: Sendable {
         return configuration
     }
 
+    /// A WAL database this process cannot read for want of a `-shm` file it may not create.
+    static func isUnreadableWAL(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN
+    }
+
+    /// Read-only connections (the immutable queue when the `-shm` cannot be made).
+    static func readOnlyPool(path: String) throws -> any DatabaseWriter {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
+            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError where isUnreadableWAL(error) {
+            return try immutableQueue(path: path)
+        }
+    }
+
+    static func readOnlyQueue(path: String) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch let error as DatabaseError where isUnreadableWAL(error) {
+            return try immutableQueue(path: path)
+        }
+    }
+
+    /// The database opened as immutable (no locks, no `-shm`): for an index nobody is writing.
+    static func immutableQueue(path: String) throws -> DatabaseQueue {
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        return try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration(readonly: true))
+    }
+
     /// Refuses files that are not SQLite, SQLite files that are not ours, and newer schemas.
     static func validateExisting(path: String) throws {
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            let queue = try readOnlyQueue(path: path)
             try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                if tables.isEmpty { return }  // an empty SQLite file: we may initialise it
+                if tables.isEmpty {
+                    // An empty file named like an index (a first ingest killed before its first
+                    // commit) is initialised; any other empty file is someone else's.
+                    guard URL(fileURLWithPath: path).lastPathComponent == fileName else { throw StoreError.notAnIndex(path: path) }
+                    return
+                }
                 guard tables.contains("meta") else { throw StoreError.foreignDatabase(path: path) }
                 let format = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?",
                                                  arguments: [Schema.MetaKey.format])
@@ -177,6 +243,20 @@ public final class IndexStore: Sendable {
         try run("listing sources") {
             try writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY path").map(Self.sourceRecord)
+            }
+        }
+    }
+
+    /// The number of chunks of each source, by source id (sources without chunks absent).
+    public func chunkCountsBySource() throws -> [Int64: Int] {
+        try run("counting chunks per source") {
+            try writer.read { db in
+                var counts: [Int64: Int] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT d.source_id, count(*) FROM chunks c JOIN documents d ON d.id = c.document_id GROUP BY d.source_id
+                    """)
+                while let row = try rows.next() { counts[row[0]] = row[1] }
+                return counts
             }
         }
     }

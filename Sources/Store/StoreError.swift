@@ -8,6 +8,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case notADatabase(path: String)
     /// The file is an SQLite database, but not a rag index (no `meta` table, or a wrong format marker).
     case foreignDatabase(path: String)
+    /// An existing empty file that is not named like an index: rag does not turn it into one.
+    case notAnIndex(path: String)
+    /// A read-only index whose schema is older than this rag's: opening it for writing once upgrades it.
+    case readOnlyNeedsUpgrade(path: String)
     /// The index was written by a newer rag with a schema this build does not know.
     case newerSchema(path: String, found: Int, supported: Int)
     /// The index's embedding model differs from the one requested while vectors exist.
@@ -31,6 +35,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path) is not an SQLite database (or it is damaged): point --index at a rag index folder, or move the file away and re-ingest"
         case let .foreignDatabase(path):
             return "\(path) is an SQLite database but not a rag index (no rag meta table): use another --index folder"
+        case let .notAnIndex(path):
+            return "\(path) is an empty file, not a rag index: point --index at an index folder (or its \(IndexStore.fileName)); the file was left as it is"
+        case let .readOnlyNeedsUpgrade(path):
+            return "index \(path) was made by an older rag and must be upgraded, which needs write access: run `rag ingest` or `rag stats` on it once as its owner"
         case let .newerSchema(path, found, supported):
             return "index \(path) has schema version \(found), newer than this rag supports (\(supported)): upgrade rag or re-ingest into a new index"
         case let .embeddingModelMismatch(stored, storedDimension, requested, requestedDimension):

@@ -29,15 +29,18 @@ extension Engine {
         walkOptions.maxFileSize = parameters.maxFileSize
         let walked = FileWalker(options: walkOptions).walk(paths.map { $0.standardizedFileURL })
         report.filesSkipped = walked.problems.map { SkippedFile(path: $0.path, reason: $0.reason) }
+        // A file indexed before that can no longer be read (or is now too large, or gone from a
+        // folder walk's reach) keeps nothing stale in the index.
+        try removeStale(report.filesSkipped.map(\.path), report: &report)
         let items = walked.files.map { file in
             IngestItem(path: file.url.path, size: file.size, modificationDate: file.modificationDate) {
-                try Data(contentsOf: file.url, options: .mappedIfSafe)
+                try RawPath.contents(of: file.url.path)
             }
         }
         try index(items, parameters: parameters, report: &report, elapsed: elapsed, progress: progress)
 
         if parameters.prune {
-            let gone = try store.allSources().map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }
+            let gone = try store.allSources().map(\.path).filter { !RawPath.exists($0) }
             if !gone.isEmpty {
                 let summary = try store.removeSources(paths: gone)
                 report.filesRemoved = gone.count
@@ -105,6 +108,10 @@ extension Engine {
         if let embedder {
             try store.setEmbeddingModel(id: embedder.modelID, dimension: embedder.dimension)
         }
+        // Sources whose chunks lack vectors (an ingest with --no-embeddings before) are indexed
+        // again even when unchanged, so an ingest with embeddings leaves every chunk with one.
+        let lackingVectors = embedder == nil ? [] : try store.sourcesMissingVectors()
+        var stale: [String] = []
 
         let chunker = Chunker(parameters: configuration.chunking)
         let bytesTotal = items.reduce(0) { $0 + $1.size }
@@ -137,22 +144,29 @@ extension Engine {
                 data = try file.read()
             } catch {
                 report.filesSkipped.append(SkippedFile(path: path, reason: "cannot read: \(error.localizedDescription)"))
+                stale.append(path)
                 continue
             }
             report.bytesRead += data.count
             let hash = ContentHash.hex(of: data)
-            if let existing = try store.source(path: path), existing.contentHash == hash {
+            let existing = try store.source(path: path)
+            if let existing, existing.contentHash == hash, !lackingVectors.contains(path) {
                 report.filesUnchanged += 1
                 continue
+            }
+            // From here on a file that is skipped has changed: what the index holds of it is stale.
+            func skip(_ reason: String) {
+                report.filesSkipped.append(SkippedFile(path: path, reason: reason))
+                if existing != nil { stale.append(path) }
             }
             let loaded: LoadedSource
             do {
                 loaded = try DocumentLoader.load(data: data, name: path)
             } catch let error as DocumentError {
-                report.filesSkipped.append(SkippedFile(path: path, reason: error.reason))
+                skip(error.reason)
                 continue
             } catch {
-                report.filesSkipped.append(SkippedFile(path: path, reason: "\(error)"))
+                skip("\(error)")
                 continue
             }
             report.warnings.append(contentsOf: loaded.warnings.map { "\(path): \($0)" })
@@ -173,7 +187,7 @@ extension Engine {
                                                type: document.type.rawValue, chunks: chunks))
             }
             if loaded.documents.isEmpty || chunkCount == 0 {
-                report.filesSkipped.append(SkippedFile(path: path, reason: "no text to index (empty after extraction)"))
+                skip("no text to index (empty after extraction)")
                 continue
             }
             report.filesIndexed += 1
@@ -206,8 +220,23 @@ extension Engine {
             if batchChunks >= parameters.batchChunks { try commit() }
         }
         try commit()
+        try removeStale(stale, report: &report)
         // Merging FTS5's segments after a large ingest keeps queries fast; small ingests skip it.
         if report.chunksAdded >= 2_000 { try store.optimize() }
+    }
+
+    /// Removes the indexed sources among `paths` (files that were skipped this time), counting them
+    /// as removed and saying so in their skip reasons.
+    private func removeStale(_ paths: [String], report: inout IngestReport) throws {
+        let indexed = try paths.filter { try store.source(path: $0) != nil }
+        guard !indexed.isEmpty else { return }
+        let summary = try store.removeSources(paths: indexed)
+        report.filesRemoved += indexed.count
+        report.chunksRemoved += summary.chunksRemoved
+        let removed = Set(indexed)
+        for i in report.filesSkipped.indices where removed.contains(report.filesSkipped[i].path) {
+            report.filesSkipped[i].reason += "; its old chunks were removed from the index"
+        }
     }
 
     /// Writes one large source in parts of about `partChunks` chunks, one transaction each: the first

@@ -1,5 +1,6 @@
 import Foundation
 import Embeddings
+import Store
 import Routing
 import Strategies
 
@@ -31,7 +32,7 @@ public struct LoadedRouter: Sendable {
     /// else the shipped default. Not checked against an embedding model (``Engine/router()`` is).
     /// - Throws: `RoutingError` for a corrupt or foreign file.
     public static func select(for configuration: EngineConfiguration) throws -> LoadedRouter {
-        let own = configuration.indexDirectory.appendingPathComponent(Engine.routerFileName)
+        let own = IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent().appendingPathComponent(Engine.routerFileName)
         if let url = configuration.routerFile ?? (FileManager.default.fileExists(atPath: own.path) ? own : nil) {
             return LoadedRouter(router: QuestionRouter(model: try RouterModel.load(from: url)), file: url)
         }
@@ -44,7 +45,7 @@ extension Engine {
     public static let routerFileName = "router.json"
 
     /// Where this index's own router is (or would be) written.
-    public var indexRouterURL: URL { configuration.indexDirectory.appendingPathComponent(Self.routerFileName) }
+    public var indexRouterURL: URL { indexFolder.appendingPathComponent(Self.routerFileName) }
 
     /// The router `auto` uses: `configuration.routerFile`, else the index's own `router.json`, else
     /// the shipped default; checked against the embedding model. Loaded once.

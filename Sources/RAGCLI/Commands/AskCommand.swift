@@ -54,7 +54,7 @@ struct AskCommand: AsyncParsableCommand {
         var configuration = indexOptions.configuration
         modelOptions.apply(to: &configuration)
         routerOptions.apply(to: &configuration)
-        let engine = try Engine(configuration: configuration, createIfMissing: false)
+        let engine = try Engine(configuration: configuration, readOnly: true)
         var parameters = try retrievalOptions.parameters(strategy: strategy, limit: limit)
         parameters.preference = routerOptions.prefer
         let streamText = !json

@@ -105,7 +105,7 @@ struct EvalCommand: AsyncParsableCommand {
         var configuration = indexOptions.configuration
         modelOptions.apply(to: &configuration)
         routerOptions.apply(to: &configuration)
-        let engine = try Engine(configuration: configuration, createIfMissing: false)
+        let engine = try Engine(configuration: configuration, readOnly: true)
         var parameters = try retrievalOptions.parameters(strategy: .auto, limit: passages)
         parameters.preference = routerOptions.prefer
 

@@ -41,7 +41,7 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
             }
             return k
         }
-        let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
+        let engine = try Engine(configuration: indexOptions.configuration, readOnly: true)
         var scores: [RetrievalScore] = []
         for file in files {
             let url = URL(fileURLWithPath: file)

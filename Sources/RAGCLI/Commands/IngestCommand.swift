@@ -65,7 +65,7 @@ struct IngestCommand: AsyncParsableCommand {
 
         let showProgress = !output.quiet && !output.json && Terminal.stderrIsTerminal
         let bar = showProgress ? ProgressBar() : nil
-        let report = try engine.ingest(paths.map { URL(fileURLWithPath: $0) }, parameters: parameters) { p in
+        let report = try engine.ingest(paths.map { URL(fileURLWithPath: RawArguments.path($0)) }, parameters: parameters) { p in
             bar?.update(p)
         }
         bar?.finish()

@@ -18,7 +18,7 @@ struct RemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
-        let summary = try engine.remove(paths: paths)
+        let summary = try engine.remove(paths: paths.map(RawArguments.path))
         if summary.chunksRemoved == 0 {
             throw CLIError("\(paths.joined(separator: ", ")) not in the index \(indexOptions.indexDirectory.path): see `rag stats`, or give the path as it was ingested")
         }

@@ -34,11 +34,14 @@ struct SearchCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("the query is empty: give the words to search for, as in: rag search \"fts5 tokenizer\"")
+        }
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
     }
 
     func run() async throws {
-        let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
+        let engine = try Engine(configuration: indexOptions.configuration, readOnly: true)
         let results = try engine.search(query, limit: limit, retriever: retriever)
         if json {
             struct Output: Encodable { var results: [SearchResult] }

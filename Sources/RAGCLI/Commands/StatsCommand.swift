@@ -29,7 +29,7 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
+        let engine = try Engine(configuration: indexOptions.configuration, readOnly: !check)
         let s = try engine.statistics()
         let model = s.embeddingModel.map { (id: $0, dimension: s.dimension ?? 0) }
         let integrity = check ? try engine.integrityCheck() : nil
