@@ -94,3 +94,11 @@ let package = Package(
         ]),
     ]
 )
+
+// The fuzz targets (Fuzz/), only when asked for: they need the fuzzer runtime
+// (`-sanitize=fuzzer`), which a normal build does not link. See Fuzz/run.sh.
+if Context.environment["RAG_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "rag-fuzz", dependencies: ["Documents", "Embeddings", "LanguageModels"], path: "Fuzz/Sources",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

@@ -150,8 +150,9 @@ struct IngestCLITests {
         let index = dir.appendingPathComponent("index")
         try makeTree(["n.md": "# Notes\n\nNEAR the AND gate, OR not: \"quoted\" (parens) star* minus-sign.\n"], in: dir.appendingPathComponent("d"))
         _ = try CLIHarness.run(["ingest", dir.appendingPathComponent("d").path, "--index", index.path, "--no-embeddings", "-q"])
-        for query in ["\"unbalanced", "(a OR", "AND", "NEAR(x y", "*", "-minus", "col:umn", "a\"b'c", "^caret", "   ", "日本語"] {
-            // `--` ends the options, as in every POSIX tool, so "-minus" is a query.
+        for query in ["\"unbalanced", "(a OR", "AND", "NEAR(x y", "*", "-minus", "col:umn", "a\"b'c", "^caret", "日本語"] {
+            // `--` ends the options, as in every POSIX tool, so "-minus" is a query (a blank one is a
+            // usage error: HardeningCLITests).
             let r = try CLIHarness.run(["search", "--retriever", "bm25", "--json", "--index", index.path, "--", query])
             #expect(r.status == 0, "query \(query) failed: \(r.stderr)")
         }

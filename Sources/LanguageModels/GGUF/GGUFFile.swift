@@ -161,7 +161,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     // MARK: Parsing
 
-    private struct Parsed {
+    struct Parsed {
         var version: Int
         var metadata: [String: GGUFValue]
         var tensors: [String: GGUFTensorInfo]
@@ -170,7 +170,7 @@ public final class GGUFFile: @unchecked Sendable {
         var dataOffset: Int
     }
 
-    private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Parsed {
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Parsed {
         var cursor = GGUFCursor(bytes: bytes, path: path)
         let magic = try cursor.read(UInt32.self, "magic")
         guard magic == 0x4655_4747 else { throw GGUFError.notGGUF(path: path) }  // "GGUF" little-endian
