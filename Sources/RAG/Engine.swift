@@ -48,13 +48,13 @@ public struct IndexStatistics: Sendable, Codable {
 /// print(answer.text, answer.citations.map(\.document))
 /// ```
 ///
-/// One engine may be shared by many tasks: searches run concurrently; the language model has one
-/// KV cache, so generations take turns.
+/// One engine may be shared by many tasks: searches run concurrently; answers are generated on
+/// `configuration.languageModelSessions` sessions at once (one copy of the weights), the rest wait.
 public final class Engine: Sendable {
     public let configuration: EngineConfiguration
     let store: IndexStore
     private let embedderBox = LazyBox<any Embedder>()
-    private let modelBox = LazyBox<Generator>()
+    private let modelBox = LazyBox<GeneratorPool>()
     let routerBox = LazyBox<LoadedRouter>()
     /// A model the strategies use instead of the GGUF generator (tests' scripted models).
     let answeringModel: (any LanguageModel)?
@@ -98,12 +98,21 @@ public final class Engine: Sendable {
         }
     }
 
-    /// The language model (`configuration.languageModel`, found by ``modelLocator``), loaded once on first use.
+    /// The language model (`configuration.languageModel`, found by ``modelLocator``), loaded once on
+    /// first use: its first session (see ``languageModels()`` for all of them).
     /// - Throws: `RAGError.languageModelMissing` when the file is not found; `GGUFError` for a bad file.
     public func languageModel() throws -> Generator {
+        try languageModels().generators[0]
+    }
+
+    /// The language model's sessions (`configuration.languageModelSessions` of them, over one copy of
+    /// the weights), loaded once on first use; each answer leases one for all its calls.
+    /// - Throws: `RAGError.languageModelMissing` when the file is not found; `GGUFError` for a bad file.
+    public func languageModels() throws -> GeneratorPool {
         try modelBox.get {
             let url = try modelLocator.languageModel(configuration.languageModel)
-            return try Generator(modelURL: url, contextLength: configuration.contextLength)
+            return try GeneratorPool(model: LlamaModel(url: url), sessions: configuration.languageModelSessions,
+                                     contextLength: configuration.contextLength)
         }
     }
 

@@ -18,6 +18,9 @@ public struct EngineConfiguration: Sendable {
     public var languageModel: String?
     /// KV-cache positions of the language model (nil: the model's own, at most 4096).
     public var contextLength: Int?
+    /// How many answers may be generated at once: each has its own language-model session (KV cache
+    /// and prompt-prefix cache) over one shared copy of the weights. More asks wait their turn.
+    public var languageModelSessions: Int = 1
     /// The router file `auto` uses; nil means the index's own `router.json` if it has one, else the
     /// router shipped with rag.
     public var routerFile: URL?

@@ -29,9 +29,20 @@ extension Engine {
             let route = try route(question, preference: parameters.preference)
             (kind, probabilities) = (route.strategy, route.probabilities)
         }
-        let context = try strategyContext(kind: kind, parameters: parameters, observer: observer)
         let watch = DispatchTime.now().uptimeNanoseconds
-        let result = try await parameters.strategy(kind).answer(question, context: context)
+        let strategy = parameters.strategy(kind)
+        let result: StrategyResult
+        if let answeringModel {
+            result = try await strategy.answer(question, context: strategyContext(
+                kind: kind, model: answeringModel, parameters: parameters, observer: observer))
+        } else {
+            // One session for all the answer's calls: their prompts share a prefix it keeps cached.
+            if kind != .none { try checkAnswerable(retriever: parameters.retriever) }
+            result = try await languageModels().withGenerator { generator in
+                try await strategy.answer(question, context: strategyContext(
+                    kind: kind, model: generator, parameters: parameters, observer: observer))
+            }
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - watch) / 1e9
         return Answer(question: question, text: result.answer, strategy: kind, strategyName: parameters.name(kind),
                       choice: parameters.strategy, probabilities: probabilities,
@@ -60,9 +71,9 @@ extension Engine {
     }
 
     /// The model, the passages and the answer rules for one question; checks the index first.
-    func strategyContext(kind: StrategyKind, parameters: AskParameters, observer: StrategyObserver?) throws -> StrategyContext {
+    func strategyContext(kind: StrategyKind, model: any LanguageModel, parameters: AskParameters,
+                         observer: StrategyObserver?) throws -> StrategyContext {
         if kind != .none { try checkAnswerable(retriever: parameters.retriever) }
-        let model: any LanguageModel = try answeringModel ?? languageModel()
         let retriever: any PassageRetriever = kind == .none
             ? NoPassages() : try IndexPassageRetriever(engine: self, kind: parameters.retriever)
         return StrategyContext(model: model, retriever: retriever, observer: observer,

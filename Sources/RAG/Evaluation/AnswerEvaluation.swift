@@ -178,7 +178,8 @@ extension Engine {
                 }
                 try Task.checkCancellation()
                 if contexts[kind] == nil {
-                    contexts[kind] = try strategyContext(kind: kind, parameters: parameters, observer: nil)
+                    contexts[kind] = try strategyContext(kind: kind, model: answeringModel ?? languageModel(),
+                                                         parameters: parameters, observer: nil)
                 }
                 // A fresh retriever per question: it caches the question's embedding.
                 var context = contexts[kind]!

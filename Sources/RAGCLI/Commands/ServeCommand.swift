@@ -18,8 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
             /v1/documents?name=NAME with the document's bytes, or JSON {"documents":[{"name","text"}]} \
             or {"paths":[...]} (paths only under a --documents-root) · DELETE /v1/documents/NAME · \
             GET /metrics (Prometheus text).
-            Answers are generated one at a time (--slots); up to --queue more wait in order and the \
-            next gets 429 with Retry-After. SIGTERM or SIGINT stops accepting and lets in-flight \
+            Answers are generated --slots at a time (default 1), each on its own model session (a KV \
+            cache, about 100 MB for the default model at 4096 tokens) over one copy of the weights; up \
+            to --queue more wait in order and the next gets 429 with Retry-After. SIGTERM or SIGINT stops accepting and lets in-flight \
             requests finish. Binds to 127.0.0.1 unless --host says otherwise; with --api-key (or \
             $RAG_API_KEY) every route but /healthz needs `Authorization: Bearer KEY`.
 
@@ -42,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Require `Authorization: Bearer KEY` (default: $RAG_API_KEY).", valueName: "key"))
     var apiKey: String?
 
-    @Option(name: .long, help: ArgumentHelp("Answers generated at once.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Answers generated at once, each on its own model session (one copy of the weights).", valueName: "n"))
     var slots = 1
 
     @Option(name: .long, help: ArgumentHelp("Asks that may wait for a slot before 429.", valueName: "n"))
@@ -67,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = indexOptions.configuration
         modelOptions.apply(to: &configuration)
+        configuration.languageModelSessions = slots   // one session (KV cache) per slot, one copy of the weights
         let engine = try Engine(configuration: configuration, createIfMissing: false)
         // Load the models now: a missing one is reported at start, and the first request is not slow.
         _ = try engine.languageModel()
