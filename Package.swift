@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
                                             "LanguageModels", "Strategies", "Routing"]),
         // The HTTP server (`rag serve`): the RAG engine behind Hummingbird, OpenAI-compatible routes.
-        .target(name: "RAGServer", dependencies: ["RAG", "Strategies",
+        .target(name: "RAGServer", dependencies: ["RAG", "Strategies", "LanguageModels",
                                                   .product(name: "Hummingbird", package: "hummingbird"),
                                                   .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "Prometheus", package: "swift-prometheus"),

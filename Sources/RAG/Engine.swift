@@ -116,6 +116,13 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The served model answers go to, when ``EngineConfiguration/servedModel`` is set.
+    public func servedLanguageModel() -> OpenAICompatibleModel? {
+        configuration.servedModel.map {
+            OpenAICompatibleModel(baseURL: $0.url, modelName: $0.name, apiKey: $0.apiKey, contextLength: $0.contextLength)
+        }
+    }
+
     /// What the index holds.
     public func statistics() throws -> IndexStatistics {
         let s = try store.statistics()

@@ -18,6 +18,8 @@ public struct EngineConfiguration: Sendable {
     public var languageModel: String?
     /// KV-cache positions of the language model (nil: the model's own, at most 4096).
     public var contextLength: Int?
+    /// A language model served elsewhere to answer with instead of the local GGUF (nil: local).
+    public var servedModel: ServedModel?
     /// How many answers may be generated at once: each has its own language-model session (KV cache
     /// and prompt-prefix cache) over one shared copy of the weights. More asks wait their turn.
     public var languageModelSessions: Int = 1
@@ -49,5 +51,25 @@ public struct EngineConfiguration: Sendable {
         if let path = environment["RAG_INDEX"], !path.isEmpty { return URL(fileURLWithPath: path) }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent("indexes/default")
+    }
+}
+
+/// A language model served over OpenAI's chat-completions API (a llama.cpp server, vLLM, another
+/// `rag serve`), for ``EngineConfiguration/servedModel``.
+public struct ServedModel: Sendable, Equatable {
+    /// The API's base URL, the part before `/chat/completions` (e.g. `http://127.0.0.1:8081/v1`).
+    public var url: URL
+    /// The `model` field of each request.
+    public var name: String
+    /// Sent as a bearer token when set; never logged.
+    public var apiKey: String?
+    /// The served model's context in tokens, which passages are budgeted against.
+    public var contextLength: Int
+
+    public init(url: URL, name: String = "default", apiKey: String? = nil, contextLength: Int = 4096) {
+        self.url = url
+        self.name = name
+        self.apiKey = apiKey
+        self.contextLength = contextLength
     }
 }

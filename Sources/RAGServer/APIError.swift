@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModels
 import Hummingbird
 import NIOCore
 import RAG
@@ -59,6 +60,9 @@ public struct APIError: Error, Sendable, Equatable {
         case let error as HTTPError:
             return APIError(error.status, error.body ?? error.status.reasonPhrase,
                             type: error.status == .notFound ? "not_found_error" : "invalid_request_error")
+        case let error as RemoteModelError:
+            // The served model behind this server failed: a bad gateway, not the client's fault.
+            return APIError(.badGateway, error.description, type: "server_error")
         case is GenerationGate.Full:
             return APIError(.tooManyRequests, "too many questions waiting: retry shortly", type: "rate_limit_error",
                             headers: [.retryAfter: "2"])

@@ -20,6 +20,64 @@ import Testing
         #expect(usage.status == 64)
     }
 
+    /// Starts `rag serve` on a free port and returns it with its bound port.
+    static func startServer(_ arguments: [String]) async throws -> (Process, Int) {
+        let process = try CLIHarness.makeProcess(["serve", "--port", "0"] + arguments)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The bound port, from "rag serve: listening on http://127.0.0.1:PORT (...)".
+        let port = try await Task.detached { () -> Int in
+            var text = ""
+            while true {
+                let data = err.fileHandleForReading.availableData
+                if data.isEmpty { throw CLIHarnessError("rag serve ended before listening: \(text)") }
+                text += String(decoding: data, as: UTF8.self)
+                if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                    let digits = text[range].split(separator: ":").last.map(String.init) ?? ""
+                    return Int(digits) ?? 0
+                }
+            }
+        }.value
+        return (process, port)
+    }
+
+    /// `rag ask --llm-url` answers with a model served over OpenAI's API: here another `rag serve`
+    /// (its `rag-none` model answers the prompt it is sent without retrieving), streamed back.
+    @Test(.requires(TestModels.miniLMWeights, TestModels.qwen)) func askWithAServedModel() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent("ix").path
+        #expect(try CLIHarness.run(["ingest", "corpora/veldmoor", "--index", index, "-q"]).status == 0)
+        let (server, port) = try await Self.startServer(["--index", index, "-m", TestModels.qwen.path])
+        defer { if server.isRunning { server.terminate() } }
+        #expect(port > 0)
+        let url = "http://127.0.0.1:\(port)/v1"
+        let asked = try CLIHarness.run(["ask", "Which river flows through Veldmoor?", "--index", index, "--strategy", "single",
+                                        "--limit", "2", "--llm-url", url, "--llm-model", "rag-none", "--json"])
+        #expect(asked.status == 0, "\(asked.stderr)")
+        let answer = try asked.json()
+        #expect(answer["llm_calls"] as? Int == 1)
+        #expect(!(answer["answer"] as? String ?? "").isEmpty)
+        #expect((answer["generated_tokens"] as? Int ?? 0) > 0)
+        #expect((answer["prompt_tokens"] as? Int ?? 0) > 100)
+        #expect(!(answer["citations"] as? [Any] ?? []).isEmpty)
+        // Text mode streams the served model's pieces as they come; the environment variable works too.
+        let streamed = try CLIHarness.run(["ask", "Which river flows through Veldmoor?", "--index", index, "--strategy", "single",
+                                           "--limit", "2", "--llm-model", "rag-none"], environment: ["RAG_LLM_URL": url])
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(!streamed.stdout.isEmpty)
+        // A server that is not there: one line naming the flag.
+        let refused = try CLIHarness.run(["ask", "Which river flows through Veldmoor?", "--index", index, "--strategy", "single",
+                                          "--llm-url", "http://127.0.0.1:9/v1"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--llm-url"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let bad = try CLIHarness.run(["ask", "x", "--index", index, "--llm-url", "not a url"])
+        #expect(bad.status == 64)
+    }
+
     @Test(.requires(TestModels.miniLMWeights, TestModels.qwen)) func sigtermFinishesTheAskInFlight() async throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

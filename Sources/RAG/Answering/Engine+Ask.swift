@@ -32,9 +32,9 @@ extension Engine {
         let watch = DispatchTime.now().uptimeNanoseconds
         let strategy = parameters.strategy(kind)
         let result: StrategyResult
-        if let answeringModel {
+        if let model = answeringModel ?? servedLanguageModel() {
             result = try await strategy.answer(question, context: strategyContext(
-                kind: kind, model: answeringModel, parameters: parameters, observer: observer))
+                kind: kind, model: model, parameters: parameters, observer: observer))
         } else {
             // One session for all the answer's calls: their prompts share a prefix it keeps cached.
             if kind != .none { try checkAnswerable(retriever: parameters.retriever) }

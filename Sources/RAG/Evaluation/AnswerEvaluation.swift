@@ -178,7 +178,7 @@ extension Engine {
                 }
                 try Task.checkCancellation()
                 if contexts[kind] == nil {
-                    contexts[kind] = try strategyContext(kind: kind, model: answeringModel ?? languageModel(),
+                    contexts[kind] = try strategyContext(kind: kind, model: answeringModel ?? servedLanguageModel() ?? languageModel(),
                                                          parameters: parameters, observer: nil)
                 }
                 // A fresh retriever per question: it caches the question's embedding.

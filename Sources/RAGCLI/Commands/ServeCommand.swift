@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.languageModelSessions = slots   // one session (KV cache) per slot, one copy of the weights
         let engine = try Engine(configuration: configuration, createIfMissing: false)
         // Load the models now: a missing one is reported at start, and the first request is not slow.
-        _ = try engine.languageModel()
+        if configuration.servedModel == nil { _ = try engine.languageModel() }
         if try engine.statistics().embeddingModel != nil { _ = try engine.embedder() }
         let key = apiKey ?? ProcessInfo.processInfo.environment["RAG_API_KEY"]
         let server = RAGServer(engine: engine, configuration: ServerConfiguration(

@@ -43,13 +43,40 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.short, .customLong("ctx-size")], help: "Context size in tokens (default: the model's, at most 4096).")
     var contextSize: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Answer with a model served elsewhere over OpenAI's chat-completions API (llama.cpp server, vLLM, rag serve): its base URL, e.g. http://127.0.0.1:8081/v1 (default: $RAG_LLM_URL; key from $RAG_LLM_API_KEY).",
+        valueName: "url"))
+    var llmURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("The served model's name in requests (default: $RAG_LLM_MODEL, else default).", valueName: "name"))
+    var llmModel: String?
+
+    @Option(name: .long, help: ArgumentHelp("The served model's context in tokens, for fitting passages (default 4096).", valueName: "n"))
+    var llmContext = 4096
+
     func validate() throws {
         if let contextSize, contextSize < 256 { throw ValidationError("--ctx-size must be at least 256 for answering") }
+        if llmContext < 256 { throw ValidationError("--llm-context must be at least 256") }
+        if let text = servedURLText {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--llm-url '\(text)' is not an http(s) URL: give the API's base, e.g. http://127.0.0.1:8081/v1")
+            }
+        }
+    }
+
+    private var servedURLText: String? {
+        let text = llmURL ?? ProcessInfo.processInfo.environment["RAG_LLM_URL"]
+        return text?.isEmpty == false ? text : nil
     }
 
     func apply(to configuration: inout EngineConfiguration) {
         configuration.languageModel = model
         configuration.contextLength = contextSize
+        if let text = servedURLText, let url = URL(string: text) {
+            let environment = ProcessInfo.processInfo.environment
+            configuration.servedModel = ServedModel(url: url, name: llmModel ?? environment["RAG_LLM_MODEL"] ?? "default",
+                                                    apiKey: environment["RAG_LLM_API_KEY"], contextLength: llmContext)
+        }
     }
 }
 
