@@ -81,8 +81,14 @@ public enum DocumentLoader {
                 Document(name: name, title: result.title, type: .xml, text: result.text, sections: result.sections),
             ], warnings: result.warnings)
         case .markdown, .text:
-            let (source, fallback) = TextDecoding.decode(data)
+            var (source, fallback) = TextDecoding.decode(data)
             var warnings: [String] = []
+            // Stray NUL bytes are dropped: they are not text, and C-string consumers would cut at them.
+            let nuls = source.unicodeScalars.reduce(0) { $0 + ($1 == "\0" ? 1 : 0) }
+            if nuls > 0 {
+                source.removeAll { $0 == "\0" }
+                warnings.append("\(nuls) NUL byte\(nuls == 1 ? " was" : "s were") dropped")
+            }
             metadata["charset"] = "utf-8"
             if fallback > 0 {
                 warnings.append("\(fallback) bytes were not valid UTF-8 and were read as Windows-1252")

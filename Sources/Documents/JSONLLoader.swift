@@ -32,6 +32,15 @@ enum JSONLLoader {
             }
         }
         if skipped > 20 { warnings.append("\(skipped) bad lines skipped in all (first 20 listed)") }
+        // Ids name documents: two passages with one id are two documents of the same name, which
+        // `rag search` and citations cannot tell apart. Kept (both are data), and said.
+        var seen: [String: Int] = [:]
+        for document in documents { seen[document.name, default: 0] += 1 }
+        let repeated = seen.filter { $0.value > 1 }.sorted { $0.key < $1.key }
+        if !repeated.isEmpty {
+            let listed = repeated.prefix(5).map { "\"\($0.key)\" (\($0.value)×)" }.joined(separator: ", ")
+            warnings.append("\(repeated.count) id\(repeated.count == 1 ? "" : "s") used by more than one passage: \(listed)\(repeated.count > 5 ? ", …" : "")")
+        }
         return LoadedSource(type: .jsonl, documents: documents, warnings: warnings)
     }
 

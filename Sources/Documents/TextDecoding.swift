@@ -22,20 +22,23 @@ enum TextDecoding {
         return nil
     }
 
-    /// True when the first 8 KiB hold a NUL byte or more than 10% control bytes other than
-    /// tab, newline, carriage return, form feed and escape. UTF-16 with a BOM is not binary.
+    /// True when the first 8 KiB hold NUL bytes in more than 1 in 256 of their bytes (at least 3 in
+    /// a short file; a stray NUL
+    /// in a text file, as some editors and exports leave, does not make it binary; real binaries
+    /// are full of them), or more than 10% control bytes other than tab, newline, carriage return,
+    /// form feed and escape. UTF-16 with a BOM is not binary.
     static func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if let bom = byteOrderMark(bytes), bom != .utf8 { return false }
         let n = min(bytes.count, 8192)
         if n == 0 { return false }
-        var control = 0
+        var control = 0, nul = 0
         for i in 0..<n {
             let b = bytes[i]
-            if b == 0 { return true }
-            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B { control += 1 }
+            if b == 0 { nul += 1; control += 1 }
+            else if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B { control += 1 }
             else if b == 0x7F { control += 1 }
         }
-        return control * 10 > n
+        return nul * 256 > max(n, 512) || control * 10 > n
     }
 
     /// True when all bytes are ASCII white space.

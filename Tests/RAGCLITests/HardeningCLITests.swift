@@ -231,4 +231,30 @@ struct HardeningCLITests {
         #expect(dashed.stderr.contains("--"))
         #expect(!dashed.stdout.contains("USAGE"))
     }
+
+    // Also noted in the issue: a stray NUL byte, duplicate JSONL ids, control characters in names.
+    @Test func strayNULsDuplicateIdsAndControlCharactersInNames() throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs"), index = dir.appendingPathComponent("index")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try Data("Great crested grebes dance on the lake.\u{0}\nThey build floating nests.\n".utf8)
+            .write(to: docs.appendingPathComponent("grebes.txt"))
+        let waders = [#"{"id": "p1", "title": "Avocets", "text": "Avocets sweep their bills through mud."}"#,
+                      #"{"id": "p1", "title": "Stilts", "text": "Stilts have very long pink legs."}"#]
+        try Data((waders.joined(separator: "\n") + "\n").utf8)
+            .write(to: docs.appendingPathComponent("waders.jsonl"))
+        try Data("Dippers walk underwater in fast streams.\n".utf8).write(to: docs.appendingPathComponent("\u{1B}[31mred.txt"))
+        let report = try CLIHarness.run(["ingest", docs.path, "--index", index.path, "--no-embeddings", "--json"]).json()
+        #expect(report["files_indexed"] as? Int == 3)
+        let warnings = report["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("grebes.txt") && $0.contains("NUL") })
+        #expect(warnings.contains { $0.contains("waders.jsonl") && $0.contains("\"p1\"") })
+        let grebes = try CLIHarness.run(["search", "grebes nests", "--retriever", "bm25", "--json", "--index", index.path]).json()
+        #expect(((grebes["results"] as? [[String: Any]])?.first?["text"] as? String)?.contains("\u{0}") == false)
+        let dippers = try CLIHarness.run(["search", "dippers", "--retriever", "bm25", "--index", index.path])
+        #expect(dippers.status == 0)
+        #expect(!dippers.stdout.contains("\u{1B}"))
+        #expect(dippers.stdout.contains("\\u{1B}[31mred.txt"))
+    }
 }

@@ -80,8 +80,8 @@ struct AskCommand: AsyncParsableCommand {
             print("\nSources:")
             for (i, c) in answer.citations.enumerated() {
                 let heading = c.heading.isEmpty || c.heading == c.title ? "" : " › \(c.heading)"
-                print("  [\(i + 1)] \(c.title.isEmpty ? c.document : c.title)\(heading)  (\(c.document))")
-                print("      \(Snippet.make(c.text, query: answer.text))")
+                print(Terminal.visible("  [\(i + 1)] \(c.title.isEmpty ? c.document : c.title)\(heading)  (\(c.document))"))
+                print("      \(Terminal.visible(Snippet.make(c.text, query: answer.text)))")
             }
         }
         let p = answer.probabilities

@@ -51,9 +51,10 @@ struct SearchCommand: AsyncParsableCommand {
         if results.isEmpty { Terminal.error("no results for \"\(query)\""); return }
         for (rank, r) in results.enumerated() {
             let heading = r.heading.isEmpty || r.heading == r.title ? "" : " › \(r.heading)"
-            print("\(rank + 1). \(r.title.isEmpty ? r.document : r.title)\(heading)  [\(String(format: "%.3f", r.score))]")
-            print("   \(r.document)")
-            print("   \(Snippet.make(r.text, query: query))")
+            let title = Terminal.visible(r.title.isEmpty ? r.document : r.title)
+            print("\(rank + 1). \(title)\(Terminal.visible(heading))  [\(String(format: "%.3f", r.score))]")
+            print("   \(Terminal.visible(r.document))")
+            print("   \(Terminal.visible(Snippet.make(r.text, query: query)))")
         }
     }
 }
