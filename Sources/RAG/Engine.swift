@@ -54,6 +54,7 @@ public final class Engine: Sendable {
     public let configuration: EngineConfiguration
     let store: IndexStore
     private let embedderBox = LazyBox<any Embedder>()
+    private let queryEmbedderBox = LazyBox<CoalescingEmbedder>()
     private let modelBox = LazyBox<GeneratorPool>()
     let routerBox = LazyBox<LoadedRouter>()
     /// A model the strategies use instead of the GGUF generator (tests' scripted models).
@@ -186,7 +187,9 @@ public final class Engine: Sendable {
     func denseRetriever() throws -> DenseRetriever {
         let index = try vectorIndex()
         guard index.count > 0 else { throw RAGError.noVectors(index: configuration.indexDirectory.path) }
-        return DenseRetriever(index: index, embedder: try embedder(), store: store)
+        // Queries from concurrent searches are embedded together (one batch per turn of the model).
+        let queries = try queryEmbedderBox.get { CoalescingEmbedder(try embedder()) }
+        return DenseRetriever(index: index, embedder: queries, store: store)
     }
 
     /// Removes the documents of the given files (paths as given at ingest, made absolute).

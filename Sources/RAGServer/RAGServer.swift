@@ -25,6 +25,9 @@ public struct RAGServer: Sendable {
     public let gate: GenerationGate
     /// What `GET /metrics` reports.
     public let metrics = ServerMetrics()
+    /// Where searches run (see ``BlockingWork``), shared by the servers of a process: as many at
+    /// once as a full embedding batch.
+    static let searches = BlockingWork(threads: 64)
 
     public init(engine: Engine, configuration: ServerConfiguration = ServerConfiguration()) {
         self.engine = engine
@@ -56,7 +59,7 @@ public struct RAGServer: Sendable {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/metrics") { _, _ in await metricsText() }
         router.get("/v1/models") { _, _ in try models() }
-        router.get("/v1/search") { request, _ in try search(request) }
+        router.get("/v1/search") { request, _ in try await Self.searches.run { try search(request) } }
         router.post("/v1/ask") { request, _ in try await ask(request) }
         router.post("/v1/chat/completions") { request, _ in try await chatCompletion(request) }
         addDocumentRoutes(to: router)

@@ -5,12 +5,13 @@
 #
 #   benchmarks/serve/run.sh --index /path/to/index --queries questions.jsonl \
 #       [--search-clients 64] [--search-requests 2000] [--ask-clients 12] [--ask-requests 12] [--queue 8]
+#       [--rag PATH] (another build of rag, to compare two in one session) [--no-ask]
 #
 # With --ask-clients above 1 + --queue, the extra asks are answered 429 at once (counted under
 # "statuses"), none hang. Numbers vary with machine load: say what else was running.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-index="" queries="" sc=64 sr=2000 ac=12 ar=12 queue=8
+index="" queries="" sc=64 sr=2000 ac=12 ar=12 queue=8 rag="$root/.build/release/rag" ask=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --index) index="$2"; shift 2 ;;
@@ -20,11 +21,12 @@ while [ $# -gt 0 ]; do
     --ask-clients) ac="$2"; shift 2 ;;
     --ask-requests) ar="$2"; shift 2 ;;
     --queue) queue="$2"; shift 2 ;;
+    --rag) rag="$2"; shift 2 ;;
+    --no-ask) ask=0; shift ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
 [ -n "$index" ] && [ -n "$queries" ] || { echo "usage: $0 --index DIR --queries FILE.jsonl" >&2; exit 64; }
-rag="$root/.build/release/rag"
 log="$(mktemp)"
 "$rag" serve --index "$index" --port 0 --queue "$queue" 2> "$log" &
 pid=$!
@@ -57,4 +59,5 @@ for s in json.load(open(sys.argv[2]))["scores"]:
                       "http_over_in_process": round(r["throughput_rps"] / per_thread, 2)}))
 PY
 rm -f "$http" "$http.inproc"
+[ "$ask" = 1 ] || exit 0
 python3 "$root/benchmarks/serve/load.py" --port "$port" --route ask --clients "$ac" --requests "$ar" --queries "$queries"
