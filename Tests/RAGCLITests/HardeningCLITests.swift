@@ -141,12 +141,13 @@ struct HardeningCLITests {
         }
         try database.close()
 
-        // An index this user cannot write: another user's (as root, run rag as nobody), or our own made read-only.
+        // An index this user cannot write: another user's (as root, run rag as nobody, from a copy of the
+        // binary it may execute wherever the checkout is), or our own made read-only.
         let readOnly = getuid() == 0
-            ? "chmod -R a+rX '\(dir.path)' && chmod 755 '\(dir.deletingLastPathComponent().path)' && exec setpriv --reuid=65534 --regid=65534 --clear-groups"
-            : "chmod -R a-w '\(index.path)' && exec"
+            ? "cp \"$RAG\" '\(dir.path)/rag' && chmod -R a+rX '\(dir.path)' && exec setpriv --reuid=65534 --regid=65534 --clear-groups '\(dir.path)/rag'"
+            : "chmod -R a-w '\(index.path)' && exec \"$RAG\""
         for command in ["search puffins --retriever bm25", "stats"] {
-            let result = try Self.shell("\(readOnly) \"$RAG\" \(command) --index '\(index.path)'", in: dir)
+            let result = try Self.shell("\(readOnly) \(command) --index '\(index.path)'", in: dir)
             #expect(result.status == 0, "rag \(command) on a read-only index: \(result.stderr)")
             #expect(!result.stderr.contains("readonly"))
         }
