@@ -135,20 +135,20 @@ public final class IndexStore: Sendable {
 
     /// Read-only connections (the immutable queue when the `-shm` cannot be made).
     static func readOnlyPool(path: String) throws -> any DatabaseWriter {
-        do {
-            let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
-            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-            return pool
-        } catch let error as DatabaseError where isUnreadableWAL(error) {
-            return try immutableQueue(path: path)
-        }
+        try readable(path) { try DatabasePool(path: path, configuration: configuration(readonly: true)) }
     }
 
-    static func readOnlyQueue(path: String) throws -> DatabaseQueue {
+    static func readOnlyQueue(path: String) throws -> any DatabaseWriter {
+        try readable(path) { try DatabaseQueue(path: path, configuration: configuration(readonly: true)) }
+    }
+
+    /// `open()`'s connection once a first read works, else the immutable queue when the read failed
+    /// for want of a `-shm` this process may not create.
+    private static func readable(_ path: String, _ open: () throws -> any DatabaseWriter) throws -> any DatabaseWriter {
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-            return queue
+            let connection = try open()
+            _ = try connection.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return connection
         } catch let error as DatabaseError where isUnreadableWAL(error) {
             return try immutableQueue(path: path)
         }

@@ -36,7 +36,11 @@ struct CLIHarness {
     /// Runs `rag args...` in `directory` and waits.
     @discardableResult
     static func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = try makeProcess(args, in: directory, environment: environment)
+        try capture(makeProcess(args, in: directory, environment: environment))
+    }
+
+    /// Runs a prepared process and waits, capturing what it prints.
+    static func capture(_ process: Process) throws -> Result {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -23,18 +23,7 @@ struct HardeningCLITests {
         env["RAG_EMBEDDING_MODEL"] = TestModels.miniLM.path
         process.environment = env
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter(); DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        process.waitUntilExit()
-        group.wait()
-        return CLIHarness.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                 stderr: String(decoding: errData, as: UTF8.self))
+        return try CLIHarness.capture(process)
     }
 
     /// `rag ingest FILE --no-embeddings --json` under 3 GB of address space and 120 s.

@@ -28,7 +28,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // The bound port, from "rag serve: listening on http://127.0.0.1:PORT (...)".
-        let port = try await Task.detached { () -> Int in
+        let reading = Task.detached { () -> Int in
             var text = ""
             while true {
                 let data = err.fileHandleForReading.availableData
@@ -39,8 +39,13 @@ import Testing
                     return Int(digits) ?? 0
                 }
             }
-        }.value
-        return (process, port)
+        }
+        do {
+            return (process, try await reading.value)
+        } catch {
+            process.terminate()
+            throw error
+        }
     }
 
     /// `rag ask --llm-url` answers with a model served over OpenAI's API: here another `rag serve`
@@ -85,25 +90,8 @@ import Testing
         let ingest = try CLIHarness.run(["ingest", "corpora/veldmoor", "--index", index, "-q"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
 
-        let process = try CLIHarness.makeProcess(["serve", "--index", index, "--port", "0", "-m", TestModels.qwen.path])
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let (process, port) = try await Self.startServer(["--index", index, "-m", TestModels.qwen.path])
         defer { if process.isRunning { process.terminate() } }
-        // The bound port, from "rag serve: listening on http://127.0.0.1:PORT (...)".
-        let port = try await Task.detached { () -> Int in
-            var text = ""
-            while true {
-                let data = err.fileHandleForReading.availableData
-                if data.isEmpty { throw CLIHarnessError("rag serve ended before listening: \(text)") }
-                text += String(decoding: data, as: UTF8.self)
-                if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                    let digits = text[range].split(separator: ":").last.map(String.init) ?? ""
-                    return Int(digits) ?? 0
-                }
-            }
-        }.value
         #expect(port > 0)
 
         // A streamed ask over a raw connection: once its first event has arrived the ask is surely in
