@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // System libraries.
@@ -38,13 +40,19 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CXML"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        // The index in PostgreSQL + pgvector (`--index postgres://...`), behind Store's IndexBackend.
+        .target(name: "PostgresStore", dependencies: ["Store",
+                                                     .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "Logging", package: "swift-log")]),
         .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
         .target(name: "Strategies", dependencies: ["Documents", "Retrieval", "LanguageModels"]),
         .target(name: "Routing", dependencies: ["Kernels"], swiftSettings: numericSwift),
-        .target(name: "RAG", dependencies: ["Documents", "Store", "Embeddings", "Retrieval",
+        .target(name: "RAG", dependencies: ["Documents", "Store", "PostgresStore", "Embeddings", "Retrieval",
                                             "LanguageModels", "Strategies", "Routing"]),
         // The HTTP server (`rag serve`): the RAG engine behind Hummingbird, OpenAI-compatible routes.
         .target(name: "RAGServer", dependencies: ["RAG", "Strategies", "LanguageModels",
@@ -79,6 +87,9 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same tests against both backends: SQLite always, PostgreSQL at $RAG_TEST_POSTGRES_URL
+        // (scripts/test.sh starts a server on loopback; required under CI=true).
+        .testTarget(name: "BackendConformanceTests", dependencies: ["Store", "PostgresStore", "Retrieval", "Embeddings", "TestSupport"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
         .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG", "TestSupport"]),

@@ -4,6 +4,7 @@ import Store
 import Embeddings
 import Retrieval
 import LanguageModels
+import PostgresStore
 
 /// Which retriever answers a search.
 public enum RetrieverKind: String, Sendable, CaseIterable, Codable {
@@ -52,7 +53,7 @@ public struct IndexStatistics: Sendable, Codable {
 /// `configuration.languageModelSessions` sessions at once (one copy of the weights), the rest wait.
 public final class Engine: Sendable {
     public let configuration: EngineConfiguration
-    let store: IndexStore
+    let store: any IndexBackend
     private let embedderBox = LazyBox<any Embedder>()
     private let queryEmbedderBox = LazyBox<CoalescingEmbedder>()
     private let modelBox = LazyBox<GeneratorPool>()
@@ -76,6 +77,11 @@ public final class Engine: Sendable {
          answeringModel: (any LanguageModel)?) throws {
         self.answeringModel = answeringModel
         self.configuration = configuration
+        if let url = configuration.postgresURL {
+            self.store = try PostgresIndexStore(url: url, createIfMissing: createIfMissing && !readOnly, readOnly: readOnly,
+                                                lexical: ProcessInfo.processInfo.environment["RAG_POSTGRES_LEXICAL"])
+            return
+        }
         let dbURL = IndexStore.databaseURL(for: configuration.indexDirectory)
         if (!createIfMissing || readOnly) && !FileManager.default.fileExists(atPath: dbURL.path) {
             throw RAGError.indexMissing(path: configuration.indexDirectory.path)
@@ -84,11 +90,23 @@ public final class Engine: Sendable {
                                     readOnly: readOnly)
     }
 
+    /// Where the index is, for people: its folder, or its database URL without the password.
+    public var indexLocation: String {
+        configuration.postgresURL == nil ? configuration.indexDirectory.path : store.location
+    }
+
+    /// Which database holds the index (`sqlite`, `postgresql`) and how it ranks words.
+    public var backend: (name: String, lexicalRanking: String) { (store.backendName, store.lexicalRanking) }
+
     /// Finds this engine's models: ``ModelLocator`` with the index's neighbourhood searched too.
     public var modelLocator: ModelLocator { ModelLocator(indexDirectory: indexFolder) }
 
     /// The folder holding the index's database (`--index` may name the folder or the file).
-    public var indexFolder: URL { IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent() }
+    /// For a PostgreSQL index, the current folder (models are looked for from there).
+    public var indexFolder: URL {
+        if configuration.postgresURL != nil { return URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+        return IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent()
+    }
 
     /// The embedding model (`configuration.embeddingModelDirectory`, else found by ``modelLocator``),
     /// loaded once on first use.
@@ -156,6 +174,8 @@ public final class Engine: Sendable {
     /// A retriever over this index. The vectors and the BM25 memory index are loaded once per index
     /// generation and shared by every retriever (a write makes them reload on next use).
     func makeRetriever(_ kind: RetrieverKind) throws -> any Retriever {
+        if let server = store as? any ServerRankedBackend { return try serverRetriever(kind, server) }
+        guard let store = store as? IndexStore else { throw RAGError.unsupportedBackend(store.backendName) }
         switch kind {
         case .bm25:
             return BM25Retriever(store: store)
@@ -174,6 +194,20 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Retrievers that let the database rank (PostgreSQL): nothing of the index is loaded here.
+    func serverRetriever(_ kind: RetrieverKind, _ server: any ServerRankedBackend) throws -> any Retriever {
+        let lexical = ServerLexicalRetriever(backend: server)
+        if kind == .bm25 { return lexical }
+        let hasVectors = try server.embeddingModel() != nil && server.vectorCount() > 0
+        guard hasVectors else {
+            if kind == .dense { throw RAGError.noVectors(index: indexLocation) }
+            return lexical
+        }
+        let queries = try queryEmbedderBox.get { CoalescingEmbedder(try embedder()) }
+        if kind == .dense { return ServerDenseRetriever(backend: server, embedder: queries) }
+        return ServerHybridRetriever(backend: server, embedder: queries, fusion: configuration.hybridFusion)
+    }
+
     static let vectorCacheKey = "rag.vectors"
 
     /// The index's vectors as one matrix, loaded once per store generation.
@@ -186,7 +220,7 @@ public final class Engine: Sendable {
 
     func denseRetriever() throws -> DenseRetriever {
         let index = try vectorIndex()
-        guard index.count > 0 else { throw RAGError.noVectors(index: configuration.indexDirectory.path) }
+        guard index.count > 0 else { throw RAGError.noVectors(index: indexLocation) }
         // Queries from concurrent searches are embedded together (one batch per turn of the model).
         let queries = try queryEmbedderBox.get { CoalescingEmbedder(try embedder()) }
         return DenseRetriever(index: index, embedder: queries, store: store)

@@ -4,7 +4,7 @@ import Retrieval
 
 /// Where an engine finds its index and models, and how it chunks.
 public struct EngineConfiguration: Sendable {
-    /// The index folder (holds `index.sqlite`).
+    /// The index folder (holds `index.sqlite`), or a `postgres://` URL for an index in PostgreSQL.
     public var indexDirectory: URL
     /// The all-MiniLM-L6-v2 folder; `nil` means `$RAG_EMBEDDING_MODEL`, else the places
     /// ``ModelLocator`` searches.
@@ -46,9 +46,22 @@ public struct EngineConfiguration: Sendable {
         self.hybridFusion = hybridFusion
     }
 
+    /// The PostgreSQL URL when the index lives in PostgreSQL (`postgres://` or `postgresql://`).
+    public var postgresURL: String? {
+        let scheme = indexDirectory.scheme?.lowercased()
+        return scheme == "postgres" || scheme == "postgresql" ? indexDirectory.absoluteString : nil
+    }
+
+    /// An index location as a user gives it: a `postgres://` URL, or a path.
+    public static func indexLocation(_ text: String) -> URL {
+        let lower = text.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://"), let url = URL(string: text) { return url }
+        return URL(fileURLWithPath: text)
+    }
+
     /// The default index: `$RAG_INDEX`, else `indexes/default` under the current directory.
     public static func defaultIndexDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let path = environment["RAG_INDEX"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        if let path = environment["RAG_INDEX"], !path.isEmpty { return indexLocation(path) }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent("indexes/default")
     }

@@ -18,6 +18,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
     case embeddingModelMismatch(index: String, indexModel: String, configured: String)
     /// A results or question file for `rag router train` cannot be used; the message says which and why.
     case routerInput(String)
+    /// An index backend this operation does not support.
+    case unsupportedBackend(String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
             return "the index at \(index) was embedded with \(indexModel), not \(configured): use that model or re-ingest into a new index"
         case .routerInput(let message):
             return message
+        case .unsupportedBackend(let name):
+            return "this operation does not support a \(name) index: use an SQLite index folder"
         }
     }
 }

@@ -14,9 +14,9 @@ import Store
 public struct DenseRetriever: Retriever {
     public let index: VectorIndex
     public let embedder: any Embedder
-    public let store: IndexStore
+    public let store: any IndexBackend
 
-    public init(index: VectorIndex, embedder: any Embedder, store: IndexStore) {
+    public init(index: VectorIndex, embedder: any Embedder, store: any IndexBackend) {
         self.index = index
         self.embedder = embedder
         self.store = store

@@ -163,8 +163,8 @@ extension IndexStore {
 
 /// A 64-bit FNV-1a hash of a chunk text, indexed so that identical texts are found without
 /// indexing the texts themselves (vector reuse on re-ingest).
-enum TextKey {
-    static func of(_ text: String) -> Int64 {
+package enum TextKey {
+    package static func of(_ text: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

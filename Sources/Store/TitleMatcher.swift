@@ -22,10 +22,10 @@ import Foundation
 /// ``maximumTitleWords`` words) and checks the bytes of every key it reaches (so a hash collision
 /// cannot link); ``referenceLinkedDocuments(inText:ownTitle:documents:)`` is its plain twin (strings,
 /// naive search, ``NormalizedWords/reference(_:)``) that tests compare against.
-struct TitleMatcher: Sendable {
+package struct TitleMatcher: Sendable {
     static let maximumTitleWords = 8
     static let minimumTitleCharacters = 4
-    static let maximumDocumentsPerTitle = 20
+    package static let maximumDocumentsPerTitle = 20
     static let maximumLinksPerChunk = 32
 
     private struct Key: Sendable {
@@ -48,9 +48,9 @@ struct TitleMatcher: Sendable {
     /// documents with its own document's whole title.
     private var wholeTitleOfDocument: [Int64: String] = [:]
 
-    init() {}
+    package init() {}
 
-    init(documents: [(id: Int64, title: String)]) {
+    package init(documents: [(id: Int64, title: String)]) {
         for document in documents { add(document: document.id, title: document.title) }
     }
 
@@ -68,7 +68,7 @@ struct TitleMatcher: Sendable {
     ///
     /// For example: `keys(forTitle: "Scott Derrickson (director)")` is
     /// `["scott derrickson director", "scott derrickson"]`.
-    static func keys(forTitle title: String) -> [String] {
+    package static func keys(forTitle title: String) -> [String] {
         var result: [String] = []
         let whole = words(in: title)
         if isValidKey(whole) { result.append(whole.joined(separator: " ")) }
@@ -102,7 +102,7 @@ struct TitleMatcher: Sendable {
     // MARK: - Updating
 
     /// Adds a document under the keys of its title.
-    mutating func add(document id: Int64, title: String) {
+    package mutating func add(document id: Int64, title: String) {
         let keyTexts = Self.keys(forTitle: title)
         if keyTexts.isEmpty { return }
         wholeTitleOfDocument[id] = Self.words(in: title).joined(separator: " ")
@@ -116,7 +116,7 @@ struct TitleMatcher: Sendable {
     }
 
     /// Removes a document (added with the same title) from its keys.
-    mutating func remove(document id: Int64, title: String) {
+    package mutating func remove(document id: Int64, title: String) {
         wholeTitleOfDocument[id] = nil
         for keyText in Self.keys(forTitle: title) {
             guard let key = findKey(keyText) else { continue }
@@ -128,7 +128,7 @@ struct TitleMatcher: Sendable {
     }
 
     /// The documents found under a key (a normalised title), ascending.
-    func documents(forKey keyText: String) -> [Int64] {
+    package func documents(forKey keyText: String) -> [Int64] {
         findKey(keyText).map { keys[Int($0)].documents } ?? []
     }
 
@@ -185,7 +185,7 @@ struct TitleMatcher: Sendable {
     ///
     /// For example: with "Scott Derrickson (director)" added, `linkedDocuments(inText: "directed by
     /// Scott Derrickson", ownTitle: "Sinister")` is that document's id.
-    func linkedDocuments(inText text: String, ownTitle: String?) -> [Int64] {
+    package func linkedDocuments(inText text: String, ownTitle: String?) -> [Int64] {
         linkedDocuments(in: NormalizedWords(text), ownTitle: ownTitle)
     }
 
@@ -196,7 +196,7 @@ struct TitleMatcher: Sendable {
     }
 
     /// The documents whose titles `text` mentions, longest titles first, at most `limit`.
-    func titledDocuments(inText text: String, limit: Int) -> [Int64] {
+    package func titledDocuments(inText text: String, limit: Int) -> [Int64] {
         select(mentionedKeys(in: NormalizedWords(text)), excludingWholeTitle: nil, limit: limit)
     }
 

@@ -83,7 +83,7 @@ extension Engine {
 
     /// An index to answer from: not empty, and embedded with the model this engine would embed with.
     func checkAnswerable(retriever: RetrieverKind) throws {
-        let path = configuration.indexDirectory.path
+        let path = indexLocation
         guard try store.statistics().chunks > 0 else { throw RAGError.indexEmpty(path: path) }
         guard retriever != .bm25, let stored = try store.embeddingModel(), try store.vectorCount() > 0 else { return }
         let embedder = try embedder()

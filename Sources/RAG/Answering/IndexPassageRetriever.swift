@@ -52,11 +52,24 @@ struct IndexPassageRetriever: PassageRetriever {
     /// Links from the given chunks to chunks of the documents they name or that name theirs (the
     /// index's title-link graph).
     func titleLinks(from chunkIDs: [Int64]) throws -> [(from: Int64, to: ChunkRecord)] {
-        try engine.store.linkedChunks(from: chunkIDs).map { ($0.from, $0.to) }
+        try engine.store.linkedChunks(from: chunkIDs, limitPerDocument: 4, mentionedByLimit: 16).map { ($0.from, $0.to) }
     }
 
     /// Cosine similarity of the question to each chunk's stored vector; keyword overlap without vectors.
     func similarities(_ question: String, to chunks: [ChunkRecord]) throws -> [Int64: Double] {
+        if engine.store is any ServerRankedBackend, try engine.store.embeddingModel() != nil {
+            // The database keeps the vectors: fetch only these chunks' (no whole matrix in memory).
+            let vector = try questionVector.get { try engine.embedder().embed([question]).first }
+            if let vector {
+                var out: [Int64: Double] = [:]
+                for (id, stored) in try engine.store.vectors(ids: chunks.map(\.id)) where stored.count == vector.count {
+                    var sum: Float = 0
+                    for i in 0..<vector.count { sum += vector[i] * stored[i] }
+                    out[id] = Double(sum)
+                }
+                return out
+            }
+        }
         if let vector = try questionEmbedding(question), let lookup = try engine.vectorLookup() {
             var out: [Int64: Double] = [:]
             for chunk in chunks { if let s = lookup.cosine(vector, chunk.id) { out[chunk.id] = s } }

@@ -32,8 +32,10 @@ public struct LoadedRouter: Sendable {
     /// else the shipped default. Not checked against an embedding model (``Engine/router()`` is).
     /// - Throws: `RoutingError` for a corrupt or foreign file.
     public static func select(for configuration: EngineConfiguration) throws -> LoadedRouter {
-        let own = IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent().appendingPathComponent(Engine.routerFileName)
-        if let url = configuration.routerFile ?? (FileManager.default.fileExists(atPath: own.path) ? own : nil) {
+        // A PostgreSQL index has no folder for a router of its own: --router, else the shipped one.
+        let own = configuration.postgresURL != nil ? nil
+            : IndexStore.databaseURL(for: configuration.indexDirectory).deletingLastPathComponent().appendingPathComponent(Engine.routerFileName)
+        if let url = configuration.routerFile ?? own.flatMap({ FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }) {
             return LoadedRouter(router: QuestionRouter(model: try RouterModel.load(from: url)), file: url)
         }
         return LoadedRouter(router: QuestionRouter(model: try DefaultRouter.model()), file: nil)

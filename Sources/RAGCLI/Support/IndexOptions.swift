@@ -7,7 +7,8 @@ import Strategies
 /// `--index DIR`, shared by every command that reads or writes an index.
 struct IndexOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Index folder (default: $RAG_INDEX, else ./indexes/default).", valueName: "dir"))
+        "Index folder, or a postgres://USER@HOST:PORT/DATABASE URL for an index in PostgreSQL with pgvector (password from $PGPASSWORD or ~/.pgpass) (default: $RAG_INDEX, else ./indexes/default).",
+        valueName: "dir|url"))
     var index: String?
 
     @Option(name: .long, help: ArgumentHelp(ModelLocator.embeddingHelp, valueName: "dir"))
@@ -15,7 +16,7 @@ struct IndexOptions: ParsableArguments {
 
     /// Flag > environment > default, resolved here only.
     var indexDirectory: URL {
-        if let index { return URL(fileURLWithPath: index) }
+        if let index { return EngineConfiguration.indexLocation(index) }
         return EngineConfiguration.defaultIndexDirectory()
     }
 
