@@ -11,7 +11,21 @@ swift build -c release -Xswiftc -enable-testing --build-tests
 # Swift Testing's last line counts skipped tests as passed: say how many were skipped (a test whose
 # model files are absent is skipped; with CI=true it runs and fails instead).
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# The PostgreSQL backend's tests run against a real server (PostgreSQL 18 + pgvector + pg_textsearch
+# from a PyPI wheel, loopback only, stopped on exit). Without one they are skipped; CI=true fails them.
+pg_started=0
+cleanup() {
+  rm -f "$log"
+  if [ "$pg_started" -eq 1 ]; then bash scripts/postgres.sh stop "$RAG_TEST_POSTGRES_PORT" || true; fi
+}
+trap cleanup EXIT
+export RAG_TEST_POSTGRES_PORT="${RAG_TEST_POSTGRES_PORT:-55432}"
+if url="$(bash scripts/postgres.sh start "$RAG_TEST_POSTGRES_PORT")"; then
+  export RAG_TEST_POSTGRES_URL="$url"
+  pg_started=1
+else
+  echo "[test] no PostgreSQL server: its backend tests are skipped (CI=true makes them fail)"
+fi
 set +e
 swift test -c release -Xswiftc -enable-testing --skip-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -32,6 +32,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable, Equata
             if let info = error.serverInfo, let message = info[.message] {
                 return [info[.sqlState].map { "[\($0)] " } ?? "", message, info[.detail].map { " (\($0))" } ?? ""].joined()
             }
+            if let underlying = error.underlying { return "\(error.code) (\(underlying))" }
             return "\(error.code)"
         }
         return "\(error)"

@@ -55,7 +55,12 @@ public struct EngineConfiguration: Sendable {
     /// An index location as a user gives it: a `postgres://` URL, or a path.
     public static func indexLocation(_ text: String) -> URL {
         let lower = text.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://"), let url = URL(string: text) { return url }
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
+            // Characters a URL cannot hold (a space) are escaped, so the store reports the bad part.
+            if let url = URL(string: text) ?? text.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed).flatMap(URL.init(string:)) {
+                return url
+            }
+        }
         return URL(fileURLWithPath: text)
     }
 

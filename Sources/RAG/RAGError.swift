@@ -20,6 +20,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
     case routerInput(String)
     /// An index backend this operation does not support.
     case unsupportedBackend(String)
+    /// A copy of an index cannot go where it was asked to, or did not arrive intact; the message says why.
+    case copyTarget(String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum RAGError: Error, CustomStringConvertible, Sendable {
             return message
         case .unsupportedBackend(let name):
             return "this operation does not support a \(name) index: use an SQLite index folder"
+        case .copyTarget(let message):
+            return message
         }
     }
 }

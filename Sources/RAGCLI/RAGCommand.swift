@@ -15,7 +15,7 @@ struct RAGCommand: AsyncParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, AskCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, RouterCommand.self,
-            RemoveCommand.self, StatsCommand.self, EvalRetrievalCommand.self,
+            RemoveCommand.self, StatsCommand.self, MigrateCommand.self, EvalRetrievalCommand.self,
             EmbedCommand.self, GenerateCommand.self, TokenizeCommand.self, ModelsCommand.self,
         ]
     )

@@ -54,7 +54,7 @@ public struct APIError: Error, Sendable, Equatable {
                 return APIError(.conflict, error.description)
             case .languageModelMissing, .embeddingModelMissing, .embeddingModelMismatch:
                 return APIError(.serviceUnavailable, error.description, type: "server_error")
-            case .nothingToIngest, .nothingReadable, .routerInput, .unsupportedBackend:
+            case .nothingToIngest, .nothingReadable, .routerInput, .unsupportedBackend, .copyTarget:
                 return APIError(.badRequest, error.description)
             }
         case let error as HTTPError:

@@ -20,7 +20,7 @@ struct RemoveCommand: AsyncParsableCommand {
         let engine = try Engine(configuration: indexOptions.configuration, createIfMissing: false)
         let summary = try engine.remove(paths: paths.map(RawArguments.path))
         if summary.chunksRemoved == 0 {
-            throw CLIError("\(paths.joined(separator: ", ")) not in the index \(indexOptions.indexDirectory.path): see `rag stats`, or give the path as it was ingested")
+            throw CLIError("\(paths.joined(separator: ", ")) not in the index \(engine.indexLocation): see `rag stats`, or give the path as it was ingested")
         }
         if output.json {
             struct Output: Encodable { var chunks_removed: Int }

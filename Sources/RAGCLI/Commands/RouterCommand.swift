@@ -87,6 +87,9 @@ struct RouterCommand: AsyncParsableCommand {
             let target: URL
             if let out { target = URL(fileURLWithPath: out) } else {
                 let index = configuration.indexDirectory
+                if configuration.postgresURL != nil {
+                    throw CLIError("a router file cannot be stored in a PostgreSQL index: pass --out FILE, then --router FILE to ask and serve")
+                }
                 guard FileManager.default.fileExists(atPath: index.path) else {
                     throw CLIError("no index at \(index.path): pass --index DIR, or --out FILE to write the router elsewhere")
                 }

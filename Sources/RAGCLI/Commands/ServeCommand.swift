@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             documentRoots: documentsRoot.map { URL(fileURLWithPath: $0) }))
         var logger = Logger(label: "rag.serve")
         logger.logLevel = .info
-        let host = self.host, index = configuration.indexDirectory.path
+        let host = self.host, index = engine.indexLocation
         try await server.run(logger: logger) { port in
             Terminal.error("rag serve: listening on http://\(host):\(port) (index \(index))")
         }
