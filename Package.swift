@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "RAGTests", dependencies: ["RAG", "Routing", "TestSupport", "Strategies", "LanguageModels"]),
-        .testTarget(name: "RAGCLITests", dependencies: ["RAG", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RAGCLITests", dependencies: ["RAG", "PostgresStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Real servers on loopback, spoken to with URLSession (HummingbirdTesting would pull in
         // async-http-client and BoringSSL: minutes of CI build for no more realism).
         .testTarget(name: "RAGServerTests", dependencies: [
