@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // System libraries.
@@ -45,6 +46,7 @@ let package = Package(
                                                      .product(name: "PostgresNIO", package: "postgres-nio"),
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                      .product(name: "Logging", package: "swift-log")]),
         .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
@@ -76,6 +78,8 @@ let package = Package(
                           path: "Sources/RAGBenchLM", swiftSettings: numericSwift),
         .executableTarget(name: "rag-bench", dependencies: ["Store", "Retrieval", "Documents"],
                           path: "Sources/RAGBench"),
+        .executableTarget(name: "rag-bench-backends", dependencies: ["Store", "PostgresStore", "Retrieval", "Embeddings", "RAG"],
+                          path: "Sources/RAGBenchBackends"),
 
         // The example package's program (Examples/AskFolder), built here too so the test command
         // builds and runs it without a second build of the library.

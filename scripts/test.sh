@@ -20,9 +20,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export RAG_TEST_POSTGRES_PORT="${RAG_TEST_POSTGRES_PORT:-55432}"
+already=0  # a server left running (by `scripts/postgres.sh start`) is reused and left running
+(exec 3<>"/dev/tcp/127.0.0.1/$RAG_TEST_POSTGRES_PORT") 2>/dev/null && already=1
 if url="$(bash scripts/postgres.sh start "$RAG_TEST_POSTGRES_PORT")"; then
   export RAG_TEST_POSTGRES_URL="$url"
-  pg_started=1
+  [ "$already" -eq 1 ] || pg_started=1
 else
   echo "[test] no PostgreSQL server: its backend tests are skipped (CI=true makes them fail)"
 fi

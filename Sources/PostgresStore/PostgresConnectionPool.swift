@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import NIOSSL
 
 /// A few connections to one server, lent to one caller at a time, for the store's synchronous API.
 ///
@@ -22,12 +23,12 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private var open = 0
     private var nextID = 1
 
-    init(location: PostgresLocation, maximum: Int) {
+    init(location: PostgresLocation, maximum: Int) throws {
         self.location = location
         self.maximum = max(1, maximum)
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
+            database: location.database, tls: try Self.tls(location.sslMode, location: location))
         configuration.options.connectTimeout = .seconds(10)
         self.configuration = configuration
         var logger = Logger(label: "rag.postgres")
@@ -50,6 +51,23 @@ final class PostgresConnectionPool: @unchecked Sendable {
         } catch {
             checkIn(connection)
             throw error
+        }
+    }
+
+    /// postgres-nio's TLS setting for a libpq `sslmode`.
+    static func tls(_ mode: String, location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "disable": return .disable
+        case "require": tls.certificateVerification = .none
+        case "verify-ca": tls.certificateVerification = .noHostnameVerification
+        default: break // allow, prefer, verify-full: full verification
+        }
+        do {
+            let context = try NIOSSLContext(configuration: tls)
+            return mode == "allow" || mode == "prefer" ? .prefer(context) : .require(context)
+        } catch {
+            throw PostgresStoreError.connection(location: location.redacted, message: "cannot set up TLS (sslmode=\(mode)): \(error)")
         }
     }
 

@@ -45,7 +45,7 @@ public final class PostgresIndexStore: IndexBackend, ServerRankedBackend, @unche
     public init(url: String, createIfMissing: Bool = true, readOnly: Bool = false, lexical: String? = nil,
                 connections: Int = 8, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         place = try PostgresLocation(url, environment: environment)
-        pool = PostgresConnectionPool(location: place, maximum: connections)
+        pool = try PostgresConnectionPool(location: place, maximum: connections)
         self.readOnly = readOnly
         let location = place.redacted
         usesBM25 = try pool.withConnection { session in

@@ -16,8 +16,10 @@ public struct PostgresLocation: Sendable, Equatable {
     public var database: String
     /// Never printed; nil means no password (trust or peer authentication).
     public var password: String?
-    /// Whether TLS is required (`sslmode=require`/`verify-*`); loopback servers default to none.
-    public var requireTLS: Bool
+    /// TLS as libpq's `sslmode` asks: `disable` (the default), `allow`/`prefer` (TLS when the server
+    /// offers it), `require` (TLS, certificate not checked), `verify-ca`, `verify-full` (checked
+    /// against the system's trust roots, `verify-full` the host name too).
+    public var sslMode: String
 
     /// Whether `text` names a PostgreSQL index rather than a folder.
     public static func isPostgresURL(_ text: String) -> Bool {
@@ -41,9 +43,9 @@ public struct PostgresLocation: Sendable, Equatable {
         self.database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGDATABASE"] ?? user
         let sslmode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(sslmode) else {
-            throw PostgresStoreError.badLocation("unknown sslmode '\(sslmode)' (disable, prefer or require)")
+            throw PostgresStoreError.badLocation("unknown sslmode '\(sslmode)' (disable, allow, prefer, require, verify-ca or verify-full)")
         }
-        self.requireTLS = sslmode.hasPrefix("verify") || sslmode == "require"
+        self.sslMode = sslmode
         self.password = components.password.flatMap { $0.removingPercentEncoding }
             ?? environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.passwordFile(environment: environment).flatMap {
