@@ -8,43 +8,30 @@ extension PostgresIndexStore {
     public func linkedChunks(from chunkIDs: [Int64], limitPerDocument: Int = 4, mentionedByLimit: Int = 16) throws -> [ChunkLink] {
         if chunkIDs.isEmpty { return [] }
         return try read("reading links") { session in
-            let given = Set(chunkIDs)
-            let givenList = given.sorted()
-            var planned: [(from: Int64, to: Int64, direction: LinkDirection)] = []
-            var seenFrom = Set<Int64>()
-            for from in chunkIDs where seenFrom.insert(from).inserted {
-                guard let document = try session.query("SELECT document_id FROM chunks WHERE id = $1", try binds(from), "reading links")
-                    .first?.decode(Int64.self) else { continue }
-                var seen = Set<Int64>()
-                if limitPerDocument > 0 {
+            let givenList = Set(chunkIDs).sorted()
+            let planned = try LinkPlanner.plan(
+                from: chunkIDs, limitPerDocument: limitPerDocument, mentionedByLimit: mentionedByLimit,
+                documentOf: { from in
+                    try session.query("SELECT document_id FROM chunks WHERE id = $1", try binds(from), "reading links")
+                        .first?.decode(Int64.self)
+                },
+                mentionedChunks: { from in
                     // The first chunks of each mentioned document, longest titles first.
-                    for row in try session.query("""
+                    try session.query("""
                         SELECT t.id FROM links l JOIN documents d ON d.id = l.document_id
                         CROSS JOIN LATERAL (SELECT c.id FROM chunks c WHERE c.document_id = l.document_id
                                             ORDER BY c.ordinal, c.id LIMIT $2) t
                         WHERE l.chunk_id = $1 ORDER BY length(d.title) DESC, d.id
-                        """, try binds(from, Int64(limitPerDocument)), "reading links") {
-                        let chunk = try row.decode(Int64.self)
-                        if !given.contains(chunk) && seen.insert(chunk).inserted { planned.append((from, chunk, .mentions)) }
-                    }
-                }
-                if mentionedByLimit > 0 {
-                    let ids = try session.query("""
+                        """, try binds(from, Int64(limitPerDocument)), "reading links").map { try $0.decode(Int64.self) }
+                },
+                mentioning: { document, limit in
+                    try session.query("""
                         SELECT l.chunk_id FROM links l JOIN chunks c ON c.id = l.chunk_id
                         WHERE l.document_id = $1 AND c.document_id <> $1 AND NOT (l.chunk_id = ANY($2))
                         ORDER BY l.chunk_id LIMIT $3
-                        """, try binds(document, givenList, Int64(mentionedByLimit + seen.count)), "reading links")
-                        .map { try $0.decode(Int64.self) }
-                    var added = 0
-                    for chunk in ids where added < mentionedByLimit && seen.insert(chunk).inserted {
-                        planned.append((from, chunk, .mentionedBy))
-                        added += 1
-                    }
-                }
-            }
-            let records = try Self.chunkRecords(session, ids: Array(Set(planned.map(\.to))))
-            let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            return planned.compactMap { link in byID[link.to].map { ChunkLink(from: link.from, to: $0, direction: link.direction) } }
+                        """, try binds(document, givenList, Int64(limit)), "reading links").map { try $0.decode(Int64.self) }
+                })
+            return LinkPlanner.links(planned, records: try Self.chunkRecords(session, ids: Array(Set(planned.map(\.to)))))
         }
     }
 

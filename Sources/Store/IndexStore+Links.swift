@@ -69,35 +69,18 @@ extension IndexStore {
                     ORDER BY l.chunk_id LIMIT ?
                     """)
                 let givenList = "[" + given.sorted().map(String.init).joined(separator: ",") + "]"
-                var planned: [(from: Int64, to: Int64, direction: LinkDirection)] = []
-                var seenFrom = Set<Int64>()
-                for from in chunkIDs where seenFrom.insert(from).inserted {
-                    guard let document = try Int64.fetchOne(ownDocument, arguments: [from]) else { continue }
-                    var seen = Set<Int64>()
-                    if limitPerDocument > 0 {
-                        for target in try Int64.fetchAll(mentioned, arguments: [from]) {
-                            for chunk in try Int64.fetchAll(firstChunks, arguments: [target, limitPerDocument])
-                            where !given.contains(chunk) && seen.insert(chunk).inserted {
-                                planned.append((from, chunk, .mentions))
-                            }
+                let planned = try LinkPlanner.plan(
+                    from: chunkIDs, limitPerDocument: limitPerDocument, mentionedByLimit: mentionedByLimit,
+                    documentOf: { try Int64.fetchOne(ownDocument, arguments: [$0]) },
+                    mentionedChunks: { from in
+                        try Int64.fetchAll(mentioned, arguments: [from]).flatMap {
+                            try Int64.fetchAll(firstChunks, arguments: [$0, limitPerDocument])
                         }
-                    }
-                    if mentionedByLimit > 0 {
-                        // Over-fetch by what `seen` may drop, then trim, so that the limit is met.
-                        let ids = try Int64.fetchAll(mentioning, arguments: [document, document, givenList,
-                                                                             mentionedByLimit + seen.count])
-                        var added = 0
-                        for chunk in ids where added < mentionedByLimit && seen.insert(chunk).inserted {
-                            planned.append((from, chunk, .mentionedBy))
-                            added += 1
-                        }
-                    }
-                }
-                let records = try Self.chunkRecords(db, ids: Array(Set(planned.map(\.to))))
-                let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                return planned.compactMap { link in
-                    byID[link.to].map { ChunkLink(from: link.from, to: $0, direction: link.direction) }
-                }
+                    },
+                    mentioning: { document, limit in
+                        try Int64.fetchAll(mentioning, arguments: [document, document, givenList, limit])
+                    })
+                return LinkPlanner.links(planned, records: try Self.chunkRecords(db, ids: Array(Set(planned.map(\.to)))))
             }
         }
     }
