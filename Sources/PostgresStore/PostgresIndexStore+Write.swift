@@ -94,16 +94,13 @@ extension PostgresIndexStore {
         return Int(count)
     }
 
-    /// Inserts documents and their chunks (one statement per document, the chunks as arrays).
+    /// Inserts documents and their chunks in three round trips whatever their number: document ids
+    /// drawn from the sequence, the documents as arrays, the chunks as arrays.
     static func insertDocuments(_ session: PostgresSession, _ documents: [DocumentInput], sourceID: Int64, dimension: Int?,
                                 links: inout PostgresLinks) throws -> Int {
-        var added = 0
+        if documents.isEmpty { return 0 }
+        var vectors: [String] = []
         for document in documents {
-            let documentID = try session.query("""
-                INSERT INTO documents(source_id, name, title, type) VALUES ($1, $2, $3, $4) RETURNING id
-                """, try binds(sourceID, document.name, document.title, document.type), "adding document \(document.name)")
-                .first?.decode(Int64.self) ?? 0
-            var vectors: [String] = []
             for chunk in document.chunks {
                 guard let vector = chunk.vector else { vectors.append(""); continue }
                 guard let dimension else { throw StoreError.embeddingModelNotSet }
@@ -113,20 +110,32 @@ extension PostgresIndexStore {
                 }
                 vectors.append(PostgresVector.encode(vector))
             }
-            if !document.chunks.isEmpty {
-                let chunks = document.chunks
-                let rows = try session.query(PostgresSQL.insertChunks, try binds(
-                    documentID, document.title,
-                    chunks.map { Int64($0.ordinal) }, chunks.map(\.heading), chunks.map(\.text),
-                    chunks.map { Int64($0.start) }, chunks.map { Int64($0.end) }, chunks.map { TextKey.of($0.text) },
-                    vectors), "adding \(chunks.count) chunks of \(document.name)")
-                let ids = try rows.map { try $0.decode((Int64, String).self) }
-                links.inserted(document: documentID, title: document.title, chunks: ids.map { (id: $0.0, text: $0.1) })
-                added += ids.count
-            } else {
-                links.inserted(document: documentID, title: document.title, chunks: [])
+        }
+        let ids = try session.query("SELECT nextval('documents_id_seq') FROM generate_series(1, $1)",
+                                    try binds(Int64(documents.count)), "numbering \(documents.count) document(s)")
+            .map { try $0.decode(Int64.self) }
+        guard ids.count == documents.count else {
+            throw PostgresStoreError.query(operation: "numbering documents", location: "", message: "expected \(documents.count) ids, got \(ids.count)")
+        }
+        try session.query(PostgresSQL.insertDocuments, try binds(
+            sourceID, ids, documents.map(\.name), documents.map(\.title), documents.map(\.type)),
+            "adding \(documents.count) document(s)")
+        let chunks = documents.indices.flatMap { d in documents[d].chunks.map { (document: d, chunk: $0) } }
+        var inserted: [Int64: [(id: Int64, text: String)]] = [:]
+        if !chunks.isEmpty {
+            let rows = try session.query(PostgresSQL.insertChunks, try binds(
+                chunks.map { ids[$0.document] }, chunks.map { documents[$0.document].title },
+                chunks.map { Int64($0.chunk.ordinal) }, chunks.map(\.chunk.heading), chunks.map(\.chunk.text),
+                chunks.map { Int64($0.chunk.start) }, chunks.map { Int64($0.chunk.end) }, chunks.map { TextKey.of($0.chunk.text) },
+                vectors, chunks.map { TitleMatcher.words(in: $0.chunk.text).joined(separator: " ") }), "adding \(chunks.count) chunk(s)")
+            for row in rows {
+                let (id, document, text) = try row.decode((Int64, Int64, String).self)
+                inserted[document, default: []].append((id, text))
             }
         }
-        return added
+        for (index, document) in documents.enumerated() {
+            links.inserted(document: ids[index], title: document.title, chunks: inserted[ids[index]] ?? [])
+        }
+        return chunks.count
     }
 }

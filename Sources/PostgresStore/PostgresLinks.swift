@@ -7,9 +7,9 @@ import Store
 /// existing chunks that may mention a title whose documents changed are matched again.
 ///
 /// The SQLite index finds those existing chunks in an in-memory word index; here the server finds
-/// them with the `tsvector` index (chunks holding every word of the title, stemmed: a superset,
-/// except for words that differ only by diacritics, which the title matcher folds and PostgreSQL's
-/// English configuration does not).
+/// them with the GIN index on `chunks.words` (the texts' words normalised by the title matcher's
+/// rules, unstemmed, no stopwords), as a phrase query of the title key's words: the same chunks the
+/// matcher would find, so both backends hold the same links (`rag migrate` checks the counts).
 struct PostgresLinks {
     private(set) var matcher: TitleMatcher
     private var documentsBefore: [String: [Int64]] = [:]
@@ -73,7 +73,7 @@ struct PostgresLinks {
         let inserted = insertedChunks.map(\.id)
         let candidates = try session.query("""
             SELECT DISTINCT c.id FROM chunks c, unnest($1::text[]) AS k(key)
-            WHERE c.search @@ plainto_tsquery('english', k.key) AND NOT (c.id = ANY($2::bigint[]))
+            WHERE c.words @@ phraseto_tsquery('simple', k.key) AND NOT (c.id = ANY($2::bigint[]))
             """, try binds(changedKeys, inserted), "finding chunks that mention changed titles").map { try $0.decode(Int64.self) }
         try recompute(session, chunks: candidates.sorted())
     }

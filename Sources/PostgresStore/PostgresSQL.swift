@@ -11,12 +11,20 @@ enum PostgresSQL {
         FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
         """
 
-    /// One document's chunks from parallel arrays ($3...$9), empty vector text meaning none.
+    /// Documents from parallel arrays: source $1; ids (drawn from the sequence), names, titles, types $2...$5.
+    static let insertDocuments = """
+        INSERT INTO documents(id, source_id, name, title, type)
+        SELECT i, $1, n, t, y FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(i, n, t, y)
+        """
+
+    /// Chunks of several documents from parallel arrays ($1...$10), empty vector text meaning none;
+    /// $10 the texts' normalised words (``TitleMatcher``'s), space-separated.
     static let insertChunks = """
-        INSERT INTO chunks(document_id, title, ordinal, heading, text, start, "end", text_key, embedding, body)
-        SELECT $1, $2, o, h, t, s, e, k, NULLIF(v, '')::vector, $2 || ' ' || h || ' ' || t
-        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[]) AS u(o, h, t, s, e, k, v)
-        RETURNING id, text
+        INSERT INTO chunks(document_id, title, ordinal, heading, text, start, "end", text_key, embedding, body, words)
+        SELECT d, ti, o, h, t, s, e, k, NULLIF(v, '')::vector, ti || ' ' || h || ' ' || t, to_tsvector('simple', w)
+        FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[],
+                    $9::text[], $10::text[]) AS u(d, ti, o, h, t, s, e, k, v, w)
+        RETURNING id, document_id, text
         """
 
     static let createBM25Index = "CREATE INDEX chunks_bm25 ON chunks USING bm25(body) WITH (text_config = 'english')"

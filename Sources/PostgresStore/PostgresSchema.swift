@@ -50,6 +50,7 @@ enum PostgresSchema {
                 text_key    bigint NOT NULL,
                 embedding   vector,
                 body        text NOT NULL,
+                words       tsvector NOT NULL,
                 search      tsvector GENERATED ALWAYS AS (
                     setweight(to_tsvector('english', title), 'A') ||
                     setweight(to_tsvector('english', heading), 'B') ||
@@ -59,6 +60,10 @@ enum PostgresSchema {
             "CREATE INDEX chunks_document_id ON chunks(document_id)",
             "CREATE INDEX chunks_text_key ON chunks(text_key)",
             "CREATE INDEX chunks_search ON chunks USING gin(search)",
+            // `words`: the text's words as the title matcher normalises them (lower-cased, diacritics
+            // folded), unstemmed and with no stopwords ('simple'), to find the chunks a title's words
+            // occur in, in order, when that title's documents change (see PostgresLinks).
+            "CREATE INDEX chunks_words ON chunks USING gin(words)",
             """
             CREATE TABLE links (
                 chunk_id    bigint NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,

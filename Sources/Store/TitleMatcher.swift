@@ -59,7 +59,7 @@ package struct TitleMatcher: Sendable {
     /// The normalised words of `text` (see ``NormalizedWords``).
     ///
     /// For example: `words(in: "Zürich's AC/DC (1979)")` is `["zurich", "s", "ac", "dc", "1979"]`.
-    static func words(in text: String) -> [String] {
+    package static func words(in text: String) -> [String] {
         NormalizedWords(text).strings
     }
 

@@ -201,6 +201,21 @@ func prepared(_ index: FreshIndex, vectors: Bool = true) throws {
         #expect(try store.linkCount() == 0)
     }
 
+    /// Titles arriving after the chunks that name them: found by the matcher's words, whatever a
+    /// stemmer or stopword list would make of them ("The Who" is all stopwords; "Zürich" folds to "zurich").
+    @Test(arguments: Backend.available)
+    func titlesArrivingLaterLinkTheChunksNamingThem(_ backend: Backend) throws {
+        let index = try FreshIndex(backend)
+        let store = index.store
+        try store.write([source("mentions.txt", [("Notes", ["They saw The Who play in Zürich, running.", "Nothing here."])])])
+        try store.write([source("titles.txt", [("The Who", ["An English rock band."]), ("Zurich", ["A city in Switzerland."]),
+                                               ("Runs", ["A word the stemmer would take for running."])])])
+        let notes = try store.chunkIDs(sourcePath: "mentions.txt")[0]
+        let links = try store.linkedChunks(from: [notes], limitPerDocument: 1, mentionedByLimit: 0)
+        #expect(Set(links.map(\.to.title)) == ["The Who", "Zurich"])
+        #expect(try store.linkCount() == 2)
+    }
+
     @Test(arguments: Backend.available)
     func twoWritersDoNotCorruptOrDuplicate(_ backend: Backend) async throws {
         let index = try FreshIndex(backend)
