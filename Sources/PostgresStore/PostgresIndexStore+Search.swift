@@ -23,7 +23,7 @@ extension PostgresIndexStore {
                     return try Self.rankedChunks(session.query(statement, arguments, "searching vectors exactly"))
                 }
             }
-            try Self.raiseSearchDepth(session, to: limit)
+            try raiseSearchDepth(session, to: limit)
             return try Self.rankedChunks(session.query(statement, arguments, "searching vectors"))
         }
     }
@@ -39,16 +39,17 @@ extension PostgresIndexStore {
         }
         let statement = PostgresSQL.hybrid(lexical: usesBM25 ? PostgresSQL.rankBM25 : PostgresSQL.rankCD)
         return try read("searching words and vectors") { session in
-            try Self.raiseSearchDepth(session, to: depth)
+            try raiseSearchDepth(session, to: depth)
             return try Self.rankedChunks(session.query(statement, try binds(
                 keywords, PostgresVector.encode(vector), Int64(depth), weights.lexical, weights.vector, weights.k, Int64(limit)),
                 "searching words and vectors"))
         }
     }
 
-    /// HNSW returns at most `hnsw.ef_search` rows (40 by default): raise it for deeper searches.
-    static func raiseSearchDepth(_ session: PostgresSession, to depth: Int) throws {
-        try session.query("SELECT set_config('hnsw.ef_search', $1, false)", try binds(String(max(40, depth))),
+    /// HNSW returns at most `hnsw.ef_search` rows and finds more of the true nearest the larger it
+    /// is: ``searchBreadth``, raised to the depth of deeper searches.
+    func raiseSearchDepth(_ session: PostgresSession, to depth: Int) throws {
+        try session.query("SELECT set_config('hnsw.ef_search', $1, false)", try binds(String(max(searchBreadth, depth))),
                           "setting the search depth")
     }
 

@@ -18,16 +18,39 @@ enum PostgresSQL {
         """
 
     /// Chunks of several documents from parallel arrays ($1...$10), empty vector text meaning none;
-    /// $10 the texts' normalised words (``TitleMatcher``'s), space-separated.
+    /// $10 the texts' normalised words (``TitleMatcher``'s), space-separated. `body`, what BM25
+    /// ranks, holds the title twice: one field standing in for FTS5's column weights (title 2).
     static let insertChunks = """
         INSERT INTO chunks(document_id, title, ordinal, heading, text, start, "end", text_key, embedding, body, words)
-        SELECT d, ti, o, h, t, s, e, k, NULLIF(v, '')::vector, ti || ' ' || h || ' ' || t, to_tsvector('simple', w)
+        SELECT d, ti, o, h, t, s, e, k, NULLIF(v, '')::vector, ti || ' ' || ti || ' ' || h || ' ' || t, to_tsvector('simple', w)
         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[],
                     $9::text[], $10::text[]) AS u(d, ti, o, h, t, s, e, k, v, w)
         RETURNING id, document_id, text
         """
 
-    static let createBM25Index = "CREATE INDEX chunks_bm25 ON chunks USING bm25(body) WITH (text_config = 'english')"
+    /// The text search configuration BM25 indexes with: English stemming without a stopword list,
+    /// as FTS5's porter tokenizer (documents keep every word; the query's keywords are already
+    /// stopword-free), created once per schema. Measured on the first 100 questions of each dev
+    /// file: recall@10 within 0.012 of SQLite's, against 0.03 with 'english' and the title once.
+    static let createTextConfiguration = """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'rag_english_stem' AND dictnamespace = current_schema()::regnamespace) THEN
+                CREATE TEXT SEARCH DICTIONARY rag_english_stem (TEMPLATE = snowball, Language = english);
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'rag_english' AND cfgnamespace = current_schema()::regnamespace) THEN
+                CREATE TEXT SEARCH CONFIGURATION rag_english (COPY = english);
+                ALTER TEXT SEARCH CONFIGURATION rag_english
+                    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH rag_english_stem;
+            END IF;
+        END $$
+        """
+
+    /// The BM25 index over `body`, with the configuration above named with its schema (pg_textsearch
+    /// looks the name up without the search path).
+    static func createBM25Index(schema: String) -> String {
+        let quoted = "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "CREATE INDEX chunks_bm25 ON chunks USING bm25(body) WITH (text_config = '\(quoted.replacingOccurrences(of: "'", with: "''")).rag_english')"
+    }
     static let createHNSWIndex = "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_cosine_ops)"
 
     /// The keywords ($1, text[]) as one tsquery matching any of them; NULL when none has a lexeme.

@@ -8,6 +8,8 @@ enum PostgresSchema {
     static let currentVersion = 1
     /// Held by every write transaction and by migrations: writers to one database take turns.
     static let writeLockKey: Int64 = 0x7261_675f_7772_6974  // "rag_writ"
+    /// Held (session-level) by a bulk load while the vector index is set aside.
+    static let bulkLoadLockKey: Int64 = writeLockKey + 1
 
     static let migrations: [(name: String, statements: [String])] = [
         ("v1: meta, sources, documents, chunks with tsvector and vector, links", [

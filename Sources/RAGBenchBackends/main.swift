@@ -12,7 +12,8 @@ import Store
 //       index in both backends (e.g. one made by `rag migrate`), the questions embedded once up front
 //       (the same MiniLM cost on both sides, left out), and the overlap@limit of HNSW with exact.
 //   rag-bench-backends synth --sqlite DIR --postgres URL --chunks N [--batch 2000] [--queries 200]
-//       Writes N synthetic chunks (random words from a 20k-word vocabulary, random unit 384-d vectors)
+//       Writes N synthetic chunks (random words from a 20k-word vocabulary; 384-d unit vectors in
+//       2,000 clusters, as text embeddings are, not uniform noise, on which no ANN index works)
 //       into both (empty) backends, timing the writes (PostgreSQL: and its HNSW index), then queries
 //       with random words and vectors as above.
 //
@@ -143,10 +144,17 @@ struct Random {
         return state &* 0x2545_F491_4F6C_DD1D
     }
     mutating func unit(_ n: Int) -> [Float] {
-        var v = (0..<n).map { _ in Float(Int64(bitPattern: next() % 2_000_001) - 1_000_000) / 1_000_000 }
+        normalized((0..<n).map { _ in uniform() })
+    }
+    mutating func uniform() -> Float { Float(Int64(bitPattern: next() % 2_000_001) - 1_000_000) / 1_000_000 }
+    /// A point near `center`: about 0.8 cosine to it (noise of a third of its norm per unit vector).
+    mutating func near(_ center: [Float]) -> [Float] {
+        let noise = unit(center.count)
+        return normalized(zip(center, noise).map { $0 + 0.75 * $1 })
+    }
+    func normalized(_ v: [Float]) -> [Float] {
         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        for i in v.indices { v[i] /= norm }
-        return v
+        return v.map { $0 / norm }
     }
 }
 
@@ -167,6 +175,8 @@ func runSynth(_ args: Arguments) throws {
         let u = Double(r.next() % 1_000_000) / 1_000_000
         return vocabulary[min(vocabulary.count - 1, Int(u * u * Double(vocabulary.count)))]
     }
+    let centers = (0..<2000).map { _ in random.unit(384) }
+    func vector(_ r: inout Random) -> [Float] { r.near(centers[Int(r.next() % UInt64(centers.count))]) }
     let sqlite = try IndexStore(directory: URL(fileURLWithPath: dir))
     let postgres = try PostgresIndexStore(url: url)
     for store in [sqlite as any IndexBackend, postgres] {
@@ -181,7 +191,7 @@ func runSynth(_ args: Arguments) throws {
         for d in stride(from: 0, to: n, by: 10) {
             let chunks = (0..<min(10, n - d)).map { c in
                 ChunkInput(ordinal: c, text: (0..<60).map { _ in word(&random) }.joined(separator: " "), heading: "",
-                           start: c * 400, end: c * 400 + 400, vector: random.unit(384))
+                           start: c * 400, end: c * 400 + 400, vector: vector(&random))
             }
             documents.append(DocumentInput(name: "synth-\(file)-\(d)", title: "Synthetic \(file) \(d)", type: "text", chunks: chunks))
         }
@@ -205,7 +215,7 @@ func runSynth(_ args: Arguments) throws {
     }
     let count = args.int("queries", 200)
     let queries = (0..<count).map { _ in (0..<4).map { _ in word(&random) }.joined(separator: " ") }
-    let embedder = PrecomputedEmbedder(vectors: Dictionary(uniqueKeysWithValues: zip(queries, queries.map { _ in random.unit(384) })))
+    let embedder = PrecomputedEmbedder(vectors: Dictionary(uniqueKeysWithValues: zip(queries, queries.map { _ in vector(&random) })))
     try measure(sqlite: sqlite, postgres: postgres, queries: queries, embedder: embedder, limit: args.int("limit", 10), label: "synthetic \(total)")
 }
 

@@ -70,6 +70,16 @@ public protocol IndexBackend: AnyObject, Sendable {
     func documentsTitled(in text: String, limit: Int) throws -> [ChunkRecord]
     /// The number of stored links (chunk → mentioned document).
     func linkCount() throws -> Int
+
+    /// Runs a large load into this index (`rag migrate` into an empty one): a backend may set aside
+    /// search structures that are cheaper to build once afterwards than to keep up row by row (the
+    /// PostgreSQL store drops its HNSW index and builds it again at the end, also when `body` throws).
+    /// Searches during the load still work, perhaps slower.
+    func withBulkLoad<T>(_ body: () throws -> T) throws -> T
+}
+
+extension IndexBackend {
+    public func withBulkLoad<T>(_ body: () throws -> T) throws -> T { try body() }
 }
 
 /// A chunk and its score from a search the database ran.

@@ -45,15 +45,17 @@ extension Engine {
         }
         var report = CopyReport()
         let sources = try store.allSources()
-        for (done, source) in sources.enumerated() {
-            let ids = try store.chunkIDs(sourcePath: source.path)
-            let documents = try documentInputs(ids: ids, type: source.type)
-            report.sources += 1
-            report.documents += documents.count
-            report.chunks += ids.count
-            report.vectors += documents.reduce(0) { $0 + $1.chunks.filter { $0.vector != nil }.count }
-            try write(source, documents, into: target, partChunks: max(1, partChunks))
-            progress?(CopyProgress(sourcesDone: done + 1, sourcesTotal: sources.count, chunksDone: report.chunks))
+        try target.withBulkLoad {
+            for (done, source) in sources.enumerated() {
+                let ids = try store.chunkIDs(sourcePath: source.path)
+                let documents = try documentInputs(ids: ids, type: source.type)
+                report.sources += 1
+                report.documents += documents.count
+                report.chunks += ids.count
+                report.vectors += documents.reduce(0) { $0 + $1.chunks.filter { $0.vector != nil }.count }
+                try write(source, documents, into: target, partChunks: max(1, partChunks))
+                progress?(CopyProgress(sourcesDone: done + 1, sourcesTotal: sources.count, chunksDone: report.chunks))
+            }
         }
         report.links = try target.linkCount()
         let counts = (try store.statistics(), try store.vectorCount(), try store.linkCount())
