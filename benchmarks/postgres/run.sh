@@ -7,7 +7,10 @@
 #   5. a synthetic index of --synthetic N chunks (384-d) written into both, then queried;
 #   6. search throughput with 1, 2 and 4 `rag serve` processes on the one PostgreSQL database.
 #
-#   bash benchmarks/postgres/run.sh [--sqlite-index DIR] [--synthetic 100000] [--skip-synthetic] [--skip-serve]
+#   bash benchmarks/postgres/run.sh [--sqlite-index DIR] [--synthetic 100000] [--bulk] [--skip-wiki] [--skip-synthetic] [--skip-serve]
+#
+# --bulk loads the synthetic index as `rag migrate` does (HNSW built once at the end; 20 exact queries);
+# --skip-wiki leaves out steps 1-4 (and 6, which needs the wiki database).
 #
 # --sqlite-index names an embedded wiki index (made with `rag ingest wiki.jsonl`); without it one is
 # built in benchmarks/out/postgres/wiki (minutes: the embeddings). Needs ../shared/data (or
@@ -20,13 +23,15 @@ SHARED="${RAG_SHARED:-$ROOT/../shared}"
 CORPUS="$SHARED/data/corpus/wiki.jsonl"
 QUESTIONS=("$SHARED"/data/questions/{hotpotqa,2wikimultihopqa,musique,squad,nq}.dev.jsonl)
 OUT="$ROOT/benchmarks/out/postgres"
-SQLITE_INDEX="" SYNTH=100000 DO_SYNTH=1 DO_SERVE=1
+SQLITE_INDEX="" SYNTH=100000 DO_SYNTH=1 DO_SERVE=1 DO_WIKI=1 SYNTH_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sqlite-index) SQLITE_INDEX="$2"; shift 2 ;;
     --synthetic) SYNTH="$2"; shift 2 ;;
     --skip-synthetic) DO_SYNTH=0; shift ;;
     --skip-serve) DO_SERVE=0; shift ;;
+    --skip-wiki) DO_WIKI=0; shift ;;
+    --bulk) SYNTH_ARGS+=(--bulk --exact-queries 20); shift ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -50,6 +55,7 @@ fresh_db() { "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREAT
              echo "$BASE/$1"; }
 note "{\"machine\": \"$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"load_before\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
+if [ "$DO_WIKI" -eq 1 ]; then
 # 1. Store write throughput, no embeddings (the same parsing and chunking on both sides).
 for backend in sqlite postgresql; do
   if [ "$backend" = sqlite ]; then target="$OUT/plain-sqlite"; rm -rf "$target"; else target="$(fresh_db bench_plain)"; fi
@@ -102,11 +108,14 @@ PY
 
 # 4. Latency per query, the questions embedded up front.
 "$BIN/rag-bench-backends" query --sqlite "$SQLITE_INDEX" --postgres "$PG_WIKI" --questions "${QUESTIONS[@]}" --max 100 | tee -a "$RESULTS"
+else
+  DO_SERVE=0
+fi
 
 # 5. Synthetic scale.
 if [ "$DO_SYNTH" -eq 1 ]; then
   rm -rf "$OUT/synth-sqlite"
-  "$BIN/rag-bench-backends" synth --sqlite "$OUT/synth-sqlite" --postgres "$(fresh_db bench_synth)" --chunks "$SYNTH" | tee -a "$RESULTS"
+  "$BIN/rag-bench-backends" synth --sqlite "$OUT/synth-sqlite" --postgres "$(fresh_db bench_synth)" --chunks "$SYNTH" "${SYNTH_ARGS[@]}" | tee -a "$RESULTS"
 fi
 
 # 6. Several servers on one database: each its own port, the clients split between them.

@@ -57,6 +57,7 @@ extension Engine {
                 progress?(CopyProgress(sourcesDone: done + 1, sourcesTotal: sources.count, chunksDone: report.chunks))
             }
         }
+        try target.optimize()
         report.links = try target.linkCount()
         let counts = (try store.statistics(), try store.vectorCount(), try store.linkCount())
         let copiedCounts = (try target.statistics(), try target.vectorCount(), report.links)
