@@ -49,9 +49,11 @@ RAG="$BIN/rag"
 
 SERVER="$(bash "$ROOT/scripts/postgres.sh" start)"
 BASE="${SERVER%/*}"
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 "$BASE/postgres")
+PSQL_BIN="$ROOT/.build/postgres/server/pgserver/pginstall/bin/psql"   # the wheel's own client
+"$PSQL_BIN" --version >/dev/null 2>&1 || PSQL_BIN=psql
+PSQL=("$PSQL_BIN" -X -q -v ON_ERROR_STOP=1 "$BASE/postgres")
 fresh_db() { "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
-             psql -X -q "$BASE/$1" -c "SET client_min_messages=warning; CREATE EXTENSION vector; CREATE EXTENSION pg_textsearch" >/dev/null
+             "$PSQL_BIN" -X -q "$BASE/$1" -c "SET client_min_messages=warning; CREATE EXTENSION vector; CREATE EXTENSION pg_textsearch" >/dev/null
              echo "$BASE/$1"; }
 note "{\"machine\": \"$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"load_before\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
