@@ -57,23 +57,8 @@ struct IndexPassageRetriever: PassageRetriever {
 
     /// Cosine similarity of the question to each chunk's stored vector; keyword overlap without vectors.
     func similarities(_ question: String, to chunks: [ChunkRecord]) throws -> [Int64: Double] {
-        if engine.store is any ServerRankedBackend, try engine.store.embeddingModel() != nil {
-            // The database keeps the vectors: fetch only these chunks' (no whole matrix in memory).
-            let vector = try questionVector.get { try engine.embedder().embed([question]).first }
-            if let vector {
-                var out: [Int64: Double] = [:]
-                for (id, stored) in try engine.store.vectors(ids: chunks.map(\.id)) where stored.count == vector.count {
-                    var sum: Float = 0
-                    for i in 0..<vector.count { sum += vector[i] * stored[i] }
-                    out[id] = Double(sum)
-                }
-                return out
-            }
-        }
-        if let vector = try questionEmbedding(question), let lookup = try engine.vectorLookup() {
-            var out: [Int64: Double] = [:]
-            for chunk in chunks { if let s = lookup.cosine(vector, chunk.id) { out[chunk.id] = s } }
-            return out
+        if let vector = try questionEmbedding(question) {
+            return try engine.cosines(vector, to: chunks.map(\.id))
         }
         let words = Set(FTSQueryBuilder.keywords(in: question))
         guard !words.isEmpty else { return [:] }
@@ -87,7 +72,7 @@ struct IndexPassageRetriever: PassageRetriever {
 
     func questionEmbedding(_ question: String) throws -> [Float]? {
         try questionVector.get {
-            guard try engine.vectorLookup() != nil else { return nil }
+            guard try engine.hasChunkVectors() else { return nil }
             return try engine.embedder().embed([question]).first
         }
     }
@@ -117,6 +102,13 @@ struct VectorLookup: Sendable {
         for i in 0..<index.dimension { sum += vector[i] * index.matrix[base + i] }
         return Double(sum)
     }
+
+    /// The dot product (the cosine of unit vectors) of two vectors of one length.
+    static func dot(_ a: [Float], _ b: [Float]) -> Double {
+        var sum: Float = 0
+        for i in 0..<min(a.count, b.count) { sum += a[i] * b[i] }
+        return Double(sum)
+    }
 }
 
 extension Engine {
@@ -129,5 +121,26 @@ extension Engine {
             VectorLookup(index: try vectorIndex())
         }
         return lookup.index.count > 0 ? lookup : nil
+    }
+
+    /// Whether the index has chunk vectors to compare a question with.
+    func hasChunkVectors() throws -> Bool {
+        if store is any ServerRankedBackend { return try store.embeddingModel() != nil && store.vectorCount() > 0 }
+        return try vectorLookup() != nil
+    }
+
+    /// Cosines of a unit query vector to some chunks' stored vectors (chunks without one are absent):
+    /// from the matrix in memory, or, where the database keeps the vectors (PostgreSQL), fetched for
+    /// just these chunks.
+    func cosines(_ vector: [Float], to ids: [Int64]) throws -> [Int64: Double] {
+        var out: [Int64: Double] = [:]
+        if store is any ServerRankedBackend {
+            for (id, stored) in try store.vectors(ids: ids) where stored.count == vector.count {
+                out[id] = VectorLookup.dot(vector, stored)
+            }
+        } else if let lookup = try vectorLookup() {
+            for id in ids { if let s = lookup.cosine(vector, id) { out[id] = s } }
+        }
+        return out
     }
 }

@@ -44,14 +44,14 @@ extension Engine {
             try target.setEmbeddingModel(id: model.id, dimension: model.dimension)
         }
         var report = CopyReport()
+        var digest = RunningDigest()  // of this index, as it is read for the copy
         let sources = try store.allSources()
         try target.withBulkLoad {
             for (done, source) in sources.enumerated() {
-                let ids = try store.chunkIDs(sourcePath: source.path)
-                let documents = try documentInputs(ids: ids, type: source.type)
+                let documents = try documentInputs(of: source, digest: &digest)
                 report.sources += 1
                 report.documents += documents.count
-                report.chunks += ids.count
+                report.chunks += documents.reduce(0) { $0 + $1.chunks.count }
                 report.vectors += documents.reduce(0) { $0 + $1.chunks.filter { $0.vector != nil }.count }
                 try write(source, documents, into: target, partChunks: max(1, partChunks))
                 progress?(CopyProgress(sourcesDone: done + 1, sourcesTotal: sources.count, chunksDone: report.chunks))
@@ -64,7 +64,7 @@ extension Engine {
         guard counts.0.sources == copiedCounts.0.sources, counts.0.chunks == copiedCounts.0.chunks, counts.1 == copiedCounts.1, counts.2 == copiedCounts.2 else {
             throw RAGError.copyTarget("the copy in \(destination.indexLocation) has \(copiedCounts.0.chunks) chunks, \(copiedCounts.1) vectors, \(copiedCounts.2) links; \(indexLocation) has \(counts.0.chunks), \(counts.1), \(counts.2): remove it and copy again")
         }
-        report.digest = try contentDigest()
+        report.digest = digest.hex
         let copied = try destination.contentDigest()
         guard copied == report.digest else {
             throw RAGError.copyTarget("the copy in \(destination.indexLocation) differs from \(indexLocation) (digest \(copied), expected \(report.digest)): remove it and copy again")
@@ -80,37 +80,34 @@ extension Engine {
     public func contentDigest() throws -> String {
         var digest = RunningDigest()
         for source in try store.allSources() {
-            digest.add("source", source.path, source.contentHash, String(source.size), source.type,
-                       String(source.modificationDate.timeIntervalSince1970.bitPattern))
-            let ids = try store.chunkIDs(sourcePath: source.path)
-            for slice in ids.slices(of: 2000) {
-                let records = try store.chunks(ids: Array(slice))
-                let vectors = try store.vectors(ids: Array(slice))
-                for record in records {
-                    digest.add("chunk", record.documentName, record.title, record.heading, record.text,
-                               String(record.ordinal), String(record.start), String(record.end))
-                    digest.add(vectors[record.id].map { $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") } ?? "-")
-                }
-            }
+            digest.add(source)
+            try forEachChunk(of: source) { digest.add($0, vector: $1) }
         }
         return digest.hex
     }
 
-    /// The documents of the given chunks (in document and ordinal order), with their vectors.
-    private func documentInputs(ids: [Int64], type: String) throws -> [DocumentInput] {
-        var documents: [DocumentInput] = []
-        for slice in ids.slices(of: 2000) {
+    /// Each chunk of a source, in document and ordinal order, with its vector (read in slices).
+    private func forEachChunk(of source: SourceRecord, _ body: (ChunkRecord, [Float]?) throws -> Void) throws {
+        for slice in try store.chunkIDs(sourcePath: source.path).slices(of: 2000) {
             let records = try store.chunks(ids: Array(slice))
             let vectors = try store.vectors(ids: Array(slice))
-            for record in records {
-                let chunk = ChunkInput(ordinal: record.ordinal, text: record.text, heading: record.heading,
-                                       start: record.start, end: record.end, vector: vectors[record.id])
-                if documents.last?.name == record.documentName {
-                    documents[documents.count - 1].chunks.append(chunk)
-                } else {
-                    // The document's own type is not kept apart from its source's: the source's is used.
-                    documents.append(DocumentInput(name: record.documentName, title: record.title, type: type, chunks: [chunk]))
-                }
+            for record in records { try body(record, vectors[record.id]) }
+        }
+    }
+
+    /// A source's documents with their chunks and vectors, each added to `digest` as it is read.
+    private func documentInputs(of source: SourceRecord, digest: inout RunningDigest) throws -> [DocumentInput] {
+        digest.add(source)
+        var documents: [DocumentInput] = []
+        try forEachChunk(of: source) { record, vector in
+            digest.add(record, vector: vector)
+            let chunk = ChunkInput(ordinal: record.ordinal, text: record.text, heading: record.heading,
+                                   start: record.start, end: record.end, vector: vector)
+            if documents.last?.name == record.documentName {
+                documents[documents.count - 1].chunks.append(chunk)
+            } else {
+                // The document's own type is not kept apart from its source's: the source's is used.
+                documents.append(DocumentInput(name: record.documentName, title: record.title, type: source.type, chunks: [chunk]))
             }
         }
         return documents
@@ -143,6 +140,19 @@ extension Engine {
 /// a defence against anyone (as ``ContentHash``, and for the same reason: no crypto dependency).
 struct RunningDigest {
     private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// A source's fields (path, content hash, size, type, modification time's bits).
+    mutating func add(_ source: SourceRecord) {
+        add("source", source.path, source.contentHash, String(source.size), source.type,
+            String(source.modificationDate.timeIntervalSince1970.bitPattern))
+    }
+
+    /// A chunk's fields (document name and title, heading, text, ordinal, offsets) and its vector's bits.
+    mutating func add(_ chunk: ChunkRecord, vector: [Float]?) {
+        add("chunk", chunk.documentName, chunk.title, chunk.heading, chunk.text,
+            String(chunk.ordinal), String(chunk.start), String(chunk.end))
+        add(vector.map { $0.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") } ?? "-")
+    }
 
     mutating func add(_ fields: String...) {
         for field in fields {
