@@ -41,6 +41,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
     }
 
     /// Runs `body` with a connection of its own.
+    @discardableResult
     func withConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try checkOut()
         let session = PostgresSession(connection: connection, logger: logger, location: location.redacted)
