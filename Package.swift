@@ -48,7 +48,7 @@ let package = Package(
                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                      .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift),
+        .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift + nativeSIMD),
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),
@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .executableTarget(name: "rag-bench-embed", dependencies: ["Embeddings", "Retrieval", "Kernels", "RAG"],
+        .executableTarget(name: "rag-bench-embed", dependencies: ["Embeddings", "Retrieval", "Kernels", "CKernels", "RAG"],
                           path: "Sources/RAGBenchEmbed", swiftSettings: numericSwift),
         .executableTarget(name: "rag-bench-kernels", dependencies: ["Kernels", "CKernels"],
                           path: "Sources/RAGBenchKernels", swiftSettings: numericSwift),
@@ -94,7 +94,7 @@ let package = Package(
         // The same tests against both backends: SQLite always, PostgreSQL at $RAG_TEST_POSTGRES_URL
         // (scripts/test.sh starts a server on loopback; required under CI=true).
         .testTarget(name: "BackendConformanceTests", dependencies: ["Store", "PostgresStore", "Retrieval", "Embeddings", "TestSupport"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "Kernels", "TestSupport"]),
         .testTarget(name: "LanguageModelsTests", dependencies: ["LanguageModels", "Kernels", "CKernels", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "Documents", "RAG", "TestSupport"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "LanguageModels"]),

@@ -89,6 +89,24 @@ static inline void ck_scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t
     }
 }
 
+/// float -> bfloat16, rounding to nearest even (NaN stays a quiet NaN), as VCVTNE2PS2BF16 does for
+/// normal numbers.
+static inline uint16_t ck_float_to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((u >> 16) | 0x40);
+    u += 0x7FFFu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+
+/// bfloat16 -> float (exact).
+static inline float ck_bf16_to_float(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
 /// Activation format class of a weight type.
 enum { CK_ACT_FLOAT = 0, CK_ACT_Q8X = 1, CK_ACT_Q8K = 2, CK_ACT_NONE = -1 };
 static inline int ck_act_kind(uint32_t type) {

@@ -300,3 +300,22 @@ float ck_vec_dot_ref(uint32_t type, int64_t n, const void *w_row, const void *q8
     free(b);
     return (float)s;
 }
+
+// ---- bfloat16 products ---------------------------------------------------------------------------
+
+uint16_t ck_bf16_from_float(float x) { return ck_float_to_bf16(x); }
+
+void ck_gemm_bf16_ref(const float *w, int64_t n, int64_t k, const float *x, int64_t m, float *y,
+                      const float *bias, int flags) {
+    for (int64_t r = 0; r < m; r++) {
+        for (int64_t c = 0; c < n; c++) {
+            double sum = 0;
+            for (int64_t j = 0; j < k; j++)
+                sum += (double)ck_bf16_to_float(ck_float_to_bf16(x[r * k + j]))
+                     * (double)ck_bf16_to_float(ck_float_to_bf16(w[c * k + j]));
+            float v = (float)sum + (bias ? bias[c] : 0.0f);
+            if (flags & CK_GEMM_GELU) v = (float)(0.5 * v * (1.0 + erf(v / sqrt(2.0))));
+            y[r * n + c] = (flags & CK_GEMM_ACCUMULATE) ? y[r * n + c] + v : v;
+        }
+    }
+}

@@ -7,30 +7,64 @@ import Kernels
 ///
 /// For example:
 /// ```swift
-/// let encoder = try BertEncoder(directory: dir)
+/// let encoder = try BertEncoder(directory: dir, precision: .best)
 /// let vectors = encoder.embed(tokenIDs: [[101, 7592, 2088, 102]])   // [[Float]] of 384
 /// ```
 public struct BertEncoder: Sendable {
     /// The model's configuration (config.json).
     public let configuration: BertConfiguration
+    /// The arithmetic of the projection and feed-forward products.
+    public let precision: EmbeddingPrecision
     let weights: BertWeights
+    private let layers: [Layer]
 
-    /// Loads config.json and model.safetensors from `directory`.
-    public init(directory: URL) throws {
-        let configuration = try BertConfiguration(url: directory.appendingPathComponent("config.json"))
-        let file = try SafeTensorsFile(url: directory.appendingPathComponent("model.safetensors"))
-        self.configuration = configuration
-        self.weights = try BertWeights(file: file, configuration: configuration)
+    /// One layer's four products; the norms stay in `weights`.
+    private struct Layer: Sendable {
+        let qkv, attentionOutput, intermediate, output: BertLinear
     }
 
-    init(configuration: BertConfiguration, weights: BertWeights) {
+    /// Whether the bf16 products run on AVX-512 BF16 (false for fp32 and for the portable loop).
+    public var usesHardwareKernel: Bool { layers.first?.qkv.usesHardwareKernel ?? false }
+
+    /// Loads config.json and model.safetensors from `directory`.
+    /// - Parameters:
+    ///   - precision: the products' arithmetic (default fp32, the reference).
+    ///   - kernel: for bf16, the portable loop can be forced (tests and benchmarks compare the two).
+    public init(directory: URL, precision: EmbeddingPrecision = .fp32, kernel: BFloat16Matrix.Kernel = .automatic) throws {
+        let configuration = try BertConfiguration(url: directory.appendingPathComponent("config.json"))
+        let file = try SafeTensorsFile(url: directory.appendingPathComponent("model.safetensors"))
+        self.init(configuration: configuration, weights: try BertWeights(file: file, configuration: configuration),
+                  precision: precision, kernel: kernel)
+    }
+
+    init(configuration: BertConfiguration, weights: BertWeights, precision: EmbeddingPrecision,
+         kernel: BFloat16Matrix.Kernel = .automatic) {
+        let h = configuration.hiddenSize, inter = configuration.intermediateSize
         self.configuration = configuration
-        self.weights = weights
+        self.precision = precision
+        func linear(_ weight: [Float], _ bias: [Float], _ outputs: Int, _ inputs: Int) -> BertLinear {
+            BertLinear(weight: weight, bias: bias, outputs: outputs, inputs: inputs, precision: precision, kernel: kernel)
+        }
+        layers = weights.layers.map { l in
+            Layer(qkv: linear(l.qkvWeight, l.qkvBias, 3 * h, h),
+                  attentionOutput: linear(l.attentionOutputWeight, l.attentionOutputBias, h, h),
+                  intermediate: linear(l.intermediateWeight, l.intermediateBias, inter, h),
+                  output: linear(l.outputWeight, l.outputBias, h, inter))
+        }
+        // The products own their weights now; keep only the norms and embedding tables here.
+        var rest = weights
+        for i in rest.layers.indices {
+            rest.layers[i].qkvWeight = []; rest.layers[i].attentionOutputWeight = []
+            rest.layers[i].intermediateWeight = []; rest.layers[i].outputWeight = []
+        }
+        self.weights = rest
     }
 
     /// A randomly initialised encoder, for tests of shapes and batching invariants.
-    public static func random(_ configuration: BertConfiguration, seed: UInt64 = 1) -> BertEncoder {
-        BertEncoder(configuration: configuration, weights: BertWeights(random: configuration, seed: seed))
+    public static func random(_ configuration: BertConfiguration, seed: UInt64 = 1,
+                              precision: EmbeddingPrecision = .fp32) -> BertEncoder {
+        BertEncoder(configuration: configuration, weights: BertWeights(random: configuration, seed: seed),
+                    precision: precision)
     }
 
     /// Mean-pooled, L2-normalised embeddings of token-id sequences (each with its `[CLS]`/`[SEP]`),
@@ -68,22 +102,17 @@ public struct BertEncoder: Sendable {
         }
         layerNormRows(x, rows: tokens, weights.embeddingNormWeight, weights.embeddingNormBias)
 
-        for layer in weights.layers {
+        for (layer, norms) in zip(layers, weights.layers) {
             // Fused QKV projection: qkv = x · Wqkvᵀ + b.
-            linear(x, rows: tokens, inputs: h, layer.qkvWeight, layer.qkvBias, outputs: 3 * h, into: qkv)
+            layer.qkv.apply(x, rows: tokens, into: qkv)
             attention(qkv: qkv, context: context, offsets: offsets, maxLength: maxLength, heads: heads, headDimension: d)
             // Attention output + residual, LayerNorm.
-            linear(context, rows: tokens, inputs: h, layer.attentionOutputWeight, layer.attentionOutputBias,
-                   outputs: h, into: x, accumulate: true)
-            layerNormRows(x, rows: tokens, layer.attentionNormWeight, layer.attentionNormBias)
+            layer.attentionOutput.apply(context, rows: tokens, into: x, accumulate: true)
+            layerNormRows(x, rows: tokens, norms.attentionNormWeight, norms.attentionNormBias)
             // Feed-forward: GELU(x · Wiᵀ + bi) · Woᵀ + bo + residual, LayerNorm.
-            linear(x, rows: tokens, inputs: h, layer.intermediateWeight, layer.intermediateBias, outputs: inter, into: wide)
-            ParallelFor.ranges(tokens, minimumPerWorker: 8) { range in
-                BertMath.gelu(wide + range.lowerBound * inter, count: range.count * inter)
-            }
-            linear(wide, rows: tokens, inputs: inter, layer.outputWeight, layer.outputBias,
-                   outputs: h, into: x, accumulate: true)
-            layerNormRows(x, rows: tokens, layer.outputNormWeight, layer.outputNormBias)
+            layer.intermediate.apply(x, rows: tokens, into: wide, gelu: true)
+            layer.output.apply(wide, rows: tokens, into: x, accumulate: true)
+            layerNormRows(x, rows: tokens, norms.outputNormWeight, norms.outputNormBias)
         }
 
         // Mean pooling over each sequence's tokens (all are real tokens: nothing is padded), then L2.
@@ -100,25 +129,6 @@ public struct BertEncoder: Sendable {
             let inv = 1 / max(norm.squareRoot(), 1e-12)
             for j in 0..<h { pooled[j] *= inv }
             return pooled
-        }
-    }
-
-    /// `out = input · Wᵀ + bias` (or `out += …` when `accumulate`), input `[rows, inputs]`, W `[outputs, inputs]`.
-    private func linear(_ input: UnsafePointer<Float>, rows: Int, inputs: Int, _ weight: [Float], _ bias: [Float],
-                        outputs: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-                let row = out + r * outputs
-                if accumulate {
-                    for j in 0..<outputs { row[j] += b[j] }
-                } else {
-                    for j in 0..<outputs { row[j] = b[j] }
-                }
-            }
-        }
-        weight.withUnsafeBufferPointer { w in
-            Matrix.multiply(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
-                            b: w.baseAddress!, ldb: inputs, transposeB: true, beta: 1, c: out, ldc: outputs)
         }
     }
 

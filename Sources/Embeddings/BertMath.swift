@@ -92,15 +92,47 @@ enum BertMath {
         return e.map { Float($0 / s) }
     }
 
-    /// LayerNorm of one row: `y = (x - mean) / sqrt(var + eps) * weight + bias`, in place.
+    /// LayerNorm of one row: `y = (x - mean) / sqrt(var + eps) * weight + bias`, in place, 16 lanes at
+    /// a time: the mean, then the squared deviations from it (not E[x²] − mean², which cancels), then
+    /// the affine map.
     static func layerNorm(_ x: UnsafeMutablePointer<Float>, count: Int, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>, eps: Float) {
-        var sum: Float = 0
-        for i in 0..<count { sum += x[i] }
+        typealias W = SIMD16<Float>
+        let wide = count / 16 * 16
+        var sums = W.zero
+        var i = 0
+        while i < wide { sums += UnsafeRawPointer(x + i).loadUnaligned(as: W.self); i += 16 }
+        var sum = sums.sum()
+        while i < count { sum += x[i]; i += 1 }
         let mean = sum / Float(count)
-        var squares: Float = 0
-        for i in 0..<count { let d = x[i] - mean; squares += d * d }
-        let scale = 1 / (squares / Float(count) + eps).squareRoot()
-        for i in 0..<count { x[i] = (x[i] - mean) * scale * weight[i] + bias[i] }
+        let m = W(repeating: mean)
+        var squares = W.zero
+        i = 0
+        while i < wide {
+            let d = UnsafeRawPointer(x + i).loadUnaligned(as: W.self) - m
+            squares += d * d
+            i += 16
+        }
+        var square = squares.sum()
+        while i < count { let d = x[i] - mean; square += d * d; i += 1 }
+        let scale = 1 / (square / Float(count) + eps).squareRoot()
+        let s = W(repeating: scale)
+        i = 0
+        while i < wide {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: W.self)
+            let w = UnsafeRawPointer(weight + i).loadUnaligned(as: W.self)
+            let b = UnsafeRawPointer(bias + i).loadUnaligned(as: W.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: (v - m) * s * w + b, as: W.self)
+            i += 16
+        }
+        while i < count { x[i] = (x[i] - mean) * scale * weight[i] + bias[i]; i += 1 }
+    }
+
+    static func referenceLayerNorm(_ x: [Float], weight: [Float], bias: [Float], eps: Float) -> [Float] {
+        let n = Double(x.count)
+        let mean = x.reduce(0.0) { $0 + Double($1) } / n
+        let variance = x.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        let scale = 1 / (variance + Double(eps)).squareRoot()
+        return x.indices.map { Float((Double(x[$0]) - mean) * scale * Double(weight[$0]) + Double(bias[$0])) }
     }
 }

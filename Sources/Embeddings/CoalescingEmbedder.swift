@@ -15,6 +15,7 @@ public final class CoalescingEmbedder: Embedder, @unchecked Sendable {
     public let maxBatch: Int
     public var modelID: String { base.modelID }
     public var dimension: Int { base.dimension }
+    public var precision: EmbeddingPrecision { base.precision }
 
     private final class Request {
         let texts: [String]

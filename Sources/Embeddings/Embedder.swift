@@ -8,4 +8,10 @@ public protocol Embedder: Sendable {
     var dimension: Int { get }
     /// One L2-normalised vector per text, in order; batches internally.
     func embed(_ texts: [String]) throws -> [[Float]]
+    /// The arithmetic the vectors are computed in (recorded in indexes; fp32 unless the model says).
+    var precision: EmbeddingPrecision { get }
+}
+
+extension Embedder {
+    public var precision: EmbeddingPrecision { .fp32 }
 }

@@ -6,7 +6,7 @@ import Kernels
 ///
 /// For example:
 /// ```swift
-/// let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: "models/all-MiniLM-L6-v2"))
+/// let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: "models/all-MiniLM-L6-v2"))   // precision .best
 /// let vectors = try embedder.embed(["What is the capital of France?"])   // [[Float]] of 384
 /// ```
 public final class MiniLMEmbedder: Embedder {
@@ -23,16 +23,24 @@ public final class MiniLMEmbedder: Embedder {
     /// Sentences per encoder batch.
     public let batchSize: Int
 
+    /// The arithmetic of the encoder's products (see ``EmbeddingPrecision``).
+    public var precision: EmbeddingPrecision { encoder.precision }
+
     /// Loads the model from a directory holding config.json, vocab.txt and model.safetensors.
+    /// - Parameters:
+    ///   - precision: the encoder's products: `.best` (bf16 on CPUs with AVX-512 BF16, else fp32) by
+    ///     default, or a fixed one.
+    ///   - kernel: for bf16, `.portable` forces the portable loop (tests and benchmarks).
     /// - Throws: ``EmbeddingsError/modelNotFound(path:)`` when the directory or a file is missing,
     ///   or another ``EmbeddingsError`` when a file is malformed.
-    public init(directory: URL, maxLength: Int = 256, batchSize: Int = 32) throws {
+    public init(directory: URL, maxLength: Int = 256, batchSize: Int = 32,
+                precision: EmbeddingPrecision = .best, kernel: BFloat16Matrix.Kernel = .automatic) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EmbeddingsError.modelNotFound(path: directory.path)
         }
         tokenizer = try WordPieceTokenizer(vocabularyURL: directory.appendingPathComponent("vocab.txt"))
-        encoder = try BertEncoder(directory: directory)
+        encoder = try BertEncoder(directory: directory, precision: precision, kernel: kernel)
         modelID = directory.lastPathComponent
         self.maxLength = max(2, min(maxLength, encoder.configuration.maxPositionEmbeddings))
         self.batchSize = max(1, batchSize)

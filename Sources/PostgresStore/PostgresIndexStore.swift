@@ -288,6 +288,29 @@ public final class PostgresIndexStore: IndexBackend, ServerRankedBackend, @unche
         try read("reading the embedding model") { try Self.embeddingModel($0) }
     }
 
+    public func embeddingPrecision() throws -> String? {
+        try read("reading the embedding precision") { session in
+            try session.query("SELECT value FROM meta WHERE key = 'embedding_precision'", PostgresBindings(),
+                              "reading the embedding precision").first?.decode(String.self)
+        }
+    }
+
+    public func recordEmbeddingPrecision(_ precision: String) throws {
+        try read("recording the embedding precision") { session in
+            try session.transaction("recording the embedding precision") {
+                try session.query("SELECT pg_advisory_xact_lock($1)", try binds(PostgresSchema.writeLockKey), "taking the write lock")
+                let stored = try session.query("SELECT value FROM meta WHERE key = 'embedding_precision'", PostgresBindings(),
+                                               "reading the embedding precision").first?.decode(String.self)
+                let value = EmbeddingPrecisions.adding(precision, to: stored)
+                guard value != stored else { return }
+                try session.query("""
+                    INSERT INTO meta(key, value) VALUES ('embedding_precision', $1)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, try binds(value), "recording the embedding precision")
+            }
+        }
+    }
+
     static func embeddingModel(_ session: PostgresSession) throws -> (id: String, dimension: Int)? {
         var id: String?, dimension: Int?
         for row in try session.query("""

@@ -35,6 +35,8 @@ public struct IndexStatistics: Sendable, Codable {
     /// The embedding model the vectors were computed with, and their dimension (nil: BM25 only).
     public var embeddingModel: String?
     public var dimension: Int?
+    /// The arithmetic the vectors were computed in: "fp32", "bf16", or "bf16+fp32" (nil: not recorded).
+    public var embeddingPrecision: String?
 }
 
 /// The library facade and composition root: an index you ingest into, search and ask, with the
@@ -113,7 +115,8 @@ public final class Engine: Sendable {
     /// - Throws: `RAGError.embeddingModelMissing` naming where it looked; `EmbeddingsError` for bad files.
     public func embedder() throws -> any Embedder {
         try embedderBox.get {
-            try MiniLMEmbedder(directory: try modelLocator.embeddingModel(configuration.embeddingModelDirectory))
+            try MiniLMEmbedder(directory: try modelLocator.embeddingModel(configuration.embeddingModelDirectory),
+                               precision: configuration.embeddingPrecision)
         }
     }
 
@@ -147,7 +150,8 @@ public final class Engine: Sendable {
         let s = try store.statistics()
         let model = try store.embeddingModel()
         return IndexStatistics(sources: s.sources, documents: s.documents, chunks: s.chunks,
-                               embeddingModel: model?.id, dimension: model?.dimension)
+                               embeddingModel: model?.id, dimension: model?.dimension,
+                               embeddingPrecision: model == nil ? nil : try store.embeddingPrecision())
     }
 
     /// SQLite's integrity check of the index ("ok" when sound).

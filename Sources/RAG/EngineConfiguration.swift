@@ -1,5 +1,6 @@
 import Foundation
 import Documents
+@_exported import enum Embeddings.EmbeddingPrecision
 import Retrieval
 
 /// Where an engine finds its index and models, and how it chunks.
@@ -9,6 +10,9 @@ public struct EngineConfiguration: Sendable {
     /// The all-MiniLM-L6-v2 folder; `nil` means `$RAG_EMBEDDING_MODEL`, else the places
     /// ``ModelLocator`` searches.
     public var embeddingModelDirectory: URL?
+    /// The arithmetic of the embedding model's products: bf16 where the CPU has AVX-512 BF16, else
+    /// fp32 (``EmbeddingPrecision/best``), unless set. Indexes record the precisions they were built in.
+    public var embeddingPrecision: EmbeddingPrecision = .best
     /// How documents are cut into chunks.
     public var chunking: ChunkingParameters
     /// How hybrid search combines BM25 (first) and dense (second) hits.

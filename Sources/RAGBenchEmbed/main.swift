@@ -2,7 +2,9 @@
 // Prints one JSON object per measurement on stdout; the run.sh scripts put it beside the peers.
 //
 //   rag-bench-embed embed --texts FILE [--batch 32] [--threads 2] [--rounds 3] [--limit N]
+//                         [--precision auto|fp32|bf16] [--kernel portable]
 //   rag-bench-embed search --n 100000 [--dim 384] [--queries 200] [--batch 32] [--k 10] [--threads 2]
+import CKernels
 import Foundation
 import Embeddings
 import Kernels
@@ -15,7 +17,7 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let command = arguments.first else { fail("usage: rag-bench-embed embed|search [options]") }
+guard let command = arguments.first else { fail("usage: rag-bench-embed embed|peak|search [options]") }
 let options: [String: String] = {
     var options: [String: String] = [:]
     var i = 1
@@ -61,7 +63,11 @@ case "embed":
     do { dir = try ModelLocator().embeddingModel(options["model"].map { URL(fileURLWithPath: $0) }) } catch {
         fail("\(error)")
     }
-    let embedder = try MiniLMEmbedder(directory: dir, batchSize: int("batch", 32))
+    guard let precision = EmbeddingPrecision(choice: options["precision"] ?? "auto") else {
+        fail("--precision takes auto, fp32 or bf16")
+    }
+    let kernel: BFloat16Matrix.Kernel = options["kernel"] == "portable" ? .portable : .automatic
+    let embedder = try MiniLMEmbedder(directory: dir, batchSize: int("batch", 32), precision: precision, kernel: kernel)
     _ = try embedder.embed(Array(texts.prefix(64)))   // warm-up
     var tokenizeTimes: [Double] = [], totalTimes: [Double] = []
     var tokens = 0
@@ -76,9 +82,22 @@ case "embed":
         tokenizeTimes.append(t1 - t0); totalTimes.append(t2 - t0)
     }
     let total = median(totalTimes)
-    emit(["impl": "swift", "sentences": texts.count, "tokens": tokens, "batch": embedder.batchSize,
+    // Arithmetic of one pass: the four products per token and layer, and attention's QKᵀ and PV per sequence.
+    let c = embedder.encoder.configuration
+    let perToken = 2.0 * Double(c.numHiddenLayers) * Double(4 * c.hiddenSize * c.hiddenSize + 2 * c.hiddenSize * c.intermediateSize)
+    let lengths = embedder.tokenize(texts).map { Double($0.count) }
+    let flops = lengths.reduce(0) { $0 + perToken * $1 + 4.0 * Double(c.numHiddenLayers) * $1 * $1 * Double(c.hiddenSize) }
+    emit(["impl": "swift", "gflops": flops / total / 1e9, "sentences": texts.count, "tokens": tokens, "batch": embedder.batchSize,
           "threads": threads, "seconds": total, "sentences_per_s": Double(texts.count) / total,
-          "tokenize_share": median(tokenizeTimes) / total])
+          "tokenize_share": median(tokenizeTimes) / total, "precision": precision.rawValue,
+          "kernel": precision == .bf16 ? (embedder.encoder.usesHardwareKernel ? "avx512bf16" : "portable") : "openblas"])
+
+case "peak":
+    // The cores' measured arithmetic peak (register-only FMA / VDPBF16PS chains on every thread), best of 3.
+    setKernelThreads(threads)
+    let fp32 = (0..<3).map { _ in ck_peak_gflops(0) }.max() ?? 0
+    let bf16 = (0..<3).map { _ in ck_peak_gflops(1) }.max() ?? 0
+    emit(["impl": "peak", "threads": threads, "fp32_gflops": fp32, "bf16_gflops": bf16])
 
 case "search":
     let n = int("n", 100_000), d = int("dim", 384), nq = int("queries", 200), batch = int("batch", 32)

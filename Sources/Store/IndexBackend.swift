@@ -52,6 +52,11 @@ public protocol IndexBackend: AnyObject, Sendable {
     func embeddingModel() throws -> (id: String, dimension: Int)?
     /// Records the embedding model; throws ``StoreError/embeddingModelMismatch`` when vectors of another exist.
     func setEmbeddingModel(id: String, dimension: Int) throws
+    /// The arithmetic precisions the vectors were computed in: "fp32", "bf16", or "bf16+fp32" for an
+    /// index written in both (nil: none recorded, e.g. an index from before precisions were recorded).
+    func embeddingPrecision() throws -> String?
+    /// Adds `precision` to the recorded ones (see ``embeddingPrecision()``).
+    func recordEmbeddingPrecision(_ precision: String) throws
     /// Stored vectors of chunks whose title, heading and text equal one of `wanted` (re-ingest reuse).
     func existingVectors(for wanted: [EmbeddedText]) throws -> [EmbeddedText: [Float]]
     /// Paths of the sources having a chunk without a vector.
@@ -113,4 +118,14 @@ public protocol ServerRankedBackend: IndexBackend {
     /// Lexical and vector top `candidates` fused in one round trip.
     func hybridSearch(keywords: [String], vector: [Float], limit: Int, candidates: Int,
                       fusion: BackendFusion) throws -> [RankedChunk]
+}
+
+/// The recorded set of embedding precisions, kept as one meta value: sorted names joined by "+".
+public enum EmbeddingPrecisions {
+    /// `stored` with `precision` added (nothing changes when it is already there).
+    public static func adding(_ precision: String, to stored: String?) -> String {
+        var names = Set((stored ?? "").split(separator: "+").map(String.init))
+        names.insert(precision)
+        return names.sorted().joined(separator: "+")
+    }
 }

@@ -37,6 +37,29 @@ extension IndexStore {
         }
     }
 
+    /// The precisions the vectors were computed in (see ``IndexBackend/embeddingPrecision()``).
+    public func embeddingPrecision() throws -> String? {
+        try run("reading the embedding precision") {
+            try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Schema.MetaKey.embeddingPrecision])
+            }
+        }
+    }
+
+    /// Adds `precision` to the recorded precisions, in its own transaction.
+    public func recordEmbeddingPrecision(_ precision: String) throws {
+        try run("recording the embedding precision") {
+            try writer.write { db in
+                let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?",
+                                                 arguments: [Schema.MetaKey.embeddingPrecision])
+                let value = EmbeddingPrecisions.adding(precision, to: stored)
+                guard value != stored else { return }
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                               arguments: [Schema.MetaKey.embeddingPrecision, value])
+            }
+        }
+    }
+
     /// All (chunk id, vector) pairs with a vector, as one contiguous row-major float32 matrix
     /// (`matrix[row * dimension + column]`), ordered by chunk id. Dimension is 0 when no model is set.
     public func loadVectors() throws -> (ids: [Int64], dimension: Int, matrix: [Float]) {
@@ -149,8 +172,8 @@ extension IndexStore {
         try run("clearing vectors") {
             try writer.write { db in
                 try db.execute(sql: "UPDATE chunks SET vector = NULL WHERE vector IS NOT NULL")
-                try db.execute(sql: "DELETE FROM meta WHERE key IN (?, ?)", arguments: [
-                    Schema.MetaKey.embeddingModel, Schema.MetaKey.embeddingDimension,
+                try db.execute(sql: "DELETE FROM meta WHERE key IN (?, ?, ?)", arguments: [
+                    Schema.MetaKey.embeddingModel, Schema.MetaKey.embeddingDimension, Schema.MetaKey.embeddingPrecision,
                 ])
                 try Self.bumpGeneration(db)
             }

@@ -15,6 +15,7 @@ enum Schema {
         static let schemaVersion = "schema_version"
         static let embeddingModel = "embedding_model"
         static let embeddingDimension = "embedding_dimension"
+        static let embeddingPrecision = "embedding_precision"
         static let createdAt = "created_at"
     }
 

@@ -132,6 +132,19 @@ func prepared(_ index: FreshIndex, vectors: Bool = true) throws {
     }
 
     @Test(arguments: Backend.available)
+    func recordsTheEmbeddingPrecisions(_ backend: Backend) throws {
+        let index = try FreshIndex(backend)
+        let store = index.store
+        #expect(try store.embeddingPrecision() == nil)
+        try store.setEmbeddingModel(id: "test-model", dimension: 384)
+        try store.recordEmbeddingPrecision("bf16")
+        try store.recordEmbeddingPrecision("bf16")
+        #expect(try store.embeddingPrecision() == "bf16")
+        try store.recordEmbeddingPrecision("fp32")
+        #expect(try store.embeddingPrecision() == "bf16+fp32")
+    }
+
+    @Test(arguments: Backend.available)
     func appendsInPartsAndMarksTheSourceComplete(_ backend: Backend) throws {
         let index = try FreshIndex(backend)
         let store = index.store

@@ -28,4 +28,20 @@ import Testing
             for (g, w) in zip(row, want) { #expect(abs(g - w) < 1e-6) }
         }
     }
+
+    @Test func layerNormMatchesReference() {
+        for n in [1, 7, 16, 37, 384] {
+            var row = (0..<n).map { Float(sin(Double($0) * 0.9) * 3 + 40) }   // a large mean, as residual streams have
+            let weight = (0..<n).map { Float(1 + cos(Double($0)) * 0.1) }, bias = (0..<n).map { Float($0 % 5) * 0.01 }
+            let want = BertMath.referenceLayerNorm(row, weight: weight, bias: bias, eps: 1e-12)
+            row.withUnsafeMutableBufferPointer { r in
+                weight.withUnsafeBufferPointer { w in
+                    bias.withUnsafeBufferPointer { b in
+                        BertMath.layerNorm(r.baseAddress!, count: n, weight: w.baseAddress!, bias: b.baseAddress!, eps: 1e-12)
+                    }
+                }
+            }
+            for (g, w) in zip(row, want) { #expect(abs(g - w) < 2e-5 * max(1, abs(w)), "n=\(n)") }
+        }
+    }
 }

@@ -87,13 +87,20 @@ struct IngestCLITests {
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: corpus)
         }
         try write(firstTitle: "Lighthouses", extra: false)
-        let first = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        let first = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json", "--embedding-precision", "fp32"]).json()
         #expect(first["chunks_embedded"] as? Int == 2)
+        let fp32Stats = try CLIHarness.run(["stats", "--json", "--index", index.path]).json()
+        #expect(fp32Stats["embedding_precision"] as? String == "fp32")
 
-        try write(firstTitle: "Lighthouses", extra: true)  // only p3 is new
-        let added = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()
+        try write(firstTitle: "Lighthouses", extra: true)  // only p3 is new; its vector is computed in bf16
+        let added = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json", "--embedding-precision", "bf16"]).json()
         #expect(added["vectors_reused"] as? Int == 2)
         #expect(added["chunks_embedded"] as? Int == 1)
+        let mixed = try CLIHarness.run(["stats", "--index", index.path])
+        #expect(mixed.stdout.contains("all-MiniLM-L6-v2 (384 dimensions, bf16+fp32)"))
+        let bad = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--embedding-precision", "fp16"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("embedding precision 'fp16' is not auto, fp32 or bf16"))
 
         try write(firstTitle: "Beacons", extra: true)  // p1's title changed: its vector must be recomputed
         let renamed = try CLIHarness.run(["ingest", corpus.path, "--index", index.path, "--json"]).json()

@@ -89,6 +89,37 @@ void ck_matmul_repacked(uint32_t type, const void *packed, int64_t rows, int64_t
 void ck_matmul_repacked_q8(uint32_t type, const void *packed, int64_t rows, int64_t columns, const void *q8_x,
                            int64_t ntok, float *y);
 
+// ---- Dense bfloat16 products (the sentence encoder) ------------------------------------------------
+// Y[m][n] (=|+=) X[m][k] · Wᵀ + bias with W[n][k] rounded to bfloat16 and packed once
+// (ck_bf16_pack), X rounded to bfloat16 per call, float accumulation. AVX-512 BF16 where the CPU
+// has it (checked at run time), a portable loop elsewhere; see ck_gemm_bf16.c for the layout.
+
+/// Output columns per packed panel.
+#define CK_BF16_NR 48
+/// Bytes of the packed form of W[n][k] (k padded to even, n to a multiple of CK_BF16_NR).
+size_t ck_bf16_packed_size(int64_t n, int64_t k);
+/// Packs row-major float W[n][k] into dst (ck_bf16_packed_size bytes, 64-byte aligned is best).
+void ck_bf16_pack(const float *w, int64_t n, int64_t k, uint16_t *dst);
+/// Flags of ck_gemm_bf16: add into Y instead of overwriting it; apply exact (erf) GELU to
+/// X · Wᵀ + bias before it is stored (or added); run the portable loop even where AVX-512 BF16
+/// exists (tests and benchmarks compare the two).
+enum { CK_GEMM_ACCUMULATE = 1, CK_GEMM_GELU = 2, CK_GEMM_PORTABLE = 4 };
+/// Y[m][n] = X[m][k] · Wᵀ (+ bias[n] when not NULL), then GELU and/or added into Y as `flags` say;
+/// uses the thread pool.
+void ck_gemm_bf16(const uint16_t *packed, int64_t n, int64_t k, const float *x, int64_t m, float *y,
+                  const float *bias, int flags);
+/// Reference twin of ck_gemm_bf16 on the unpacked W: X and W rounded to bfloat16 one element at a
+/// time, products summed in order in double, GELU from libm's erf.
+void ck_gemm_bf16_ref(const float *w, int64_t n, int64_t k, const float *x, int64_t m, float *y,
+                      const float *bias, int flags);
+/// 1 when this CPU has AVX-512 BF16 (with BW and VL), else 0.
+int ck_cpu_has_avx512bf16(void);
+/// Measured arithmetic peak of all pool threads in GFLOP/s: AVX-512 fp32 FMAs (bf16 = 0) or
+/// VDPBF16PS (bf16 = 1); 0 where the CPU lacks them. Takes about a second; for benchmarks.
+double ck_peak_gflops(int bf16);
+/// float -> bfloat16 bits, nearest even (the rounding both kernels use).
+uint16_t ck_bf16_from_float(float x);
+
 // ---- Thread pool ------------------------------------------------------------------------------
 /// A task body: called once per thread with its index `ith` in 0..<nth.
 typedef void (*ck_task_fn)(void *ctx, int ith, int nth);

@@ -304,6 +304,10 @@ extension Engine {
         for d in range {
             for c in documents[d].chunks.indices where documents[d].chunks[c].vector == nil { pending.append((d, c)) }
         }
+        // The first vectors this ingest computes add their precision to the index's record.
+        if !pending.isEmpty && report.chunksEmbedded == 0 {
+            try store.recordEmbeddingPrecision(embedder.precision.rawValue)
+        }
         let slice = 256
         var start = 0
         while start < pending.count {

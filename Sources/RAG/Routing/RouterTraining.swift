@@ -95,6 +95,7 @@ public struct RouterTrainingData: Sendable {
     /// The embedding model a configuration finds (as an ``Engine`` would), without opening an index.
     public static func embedder(for configuration: EngineConfiguration) throws -> any Embedder {
         let locator = ModelLocator(indexDirectory: configuration.indexDirectory)
-        return try MiniLMEmbedder(directory: try locator.embeddingModel(configuration.embeddingModelDirectory))
+        return try MiniLMEmbedder(directory: try locator.embeddingModel(configuration.embeddingModelDirectory),
+                                  precision: configuration.embeddingPrecision)
     }
 }

@@ -25,30 +25,44 @@ struct EmbedCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp(ModelLocator.embeddingHelp, valueName: "dir"))
     var embeddingModel: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "auto | fp32 | bf16 (default: $RAG_EMBEDDING_PRECISION, else auto: bf16 where the CPU has AVX-512 BF16).",
+        valueName: "precision"))
+    var embeddingPrecision: String?
+
     @Option(name: [.short, .long], help: "Threads for the matrix products (default: all cores).")
     var threads: Int?
 
-    @Flag(name: .long, help: "Print {\"embeddings\":[[...]],\"token_ids\":[[...]]} on stdout.")
+    @Flag(name: .long, help: "Print {\"embeddings\":[[...]],\"token_ids\":[[...]],\"precision\"} on stdout.")
     var json = false
 
     func validate() throws {
         guard !texts.isEmpty else { throw ValidationError("give at least one text to embed") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        _ = try precision()
+    }
+
+    private func precision() throws -> EmbeddingPrecision {
+        let text = embeddingPrecision ?? ProcessInfo.processInfo.environment["RAG_EMBEDDING_PRECISION"] ?? "auto"
+        guard let precision = EmbeddingPrecision(choice: text) else {
+            throw ValidationError("embedding precision '\(text)' is not auto, fp32 or bf16")
+        }
+        return precision
     }
 
     func run() async throws {
-        if let threads { BLASThreads.set(threads) }
+        if let threads { BLASThreads.set(threads); setKernelThreads(threads) }
         let directory = try ModelLocator().embeddingModel(
             embeddingModel.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
         let embedder: MiniLMEmbedder
-        do { embedder = try MiniLMEmbedder(directory: directory) } catch let error as EmbeddingsError {
+        do { embedder = try MiniLMEmbedder(directory: directory, precision: try precision()) } catch let error as EmbeddingsError {
             throw CLIError(error.description)
         }
         let ids = embedder.tokenize(texts)
         let vectors = embedder.embed(tokenIDs: ids)
         if json {
-            struct Output: Encodable { var embeddings: [[Float]]; var token_ids: [[Int32]] }
-            try Terminal.printJSON(Output(embeddings: vectors, token_ids: ids))
+            struct Output: Encodable { var embeddings: [[Float]]; var token_ids: [[Int32]]; var precision: String }
+            try Terminal.printJSON(Output(embeddings: vectors, token_ids: ids, precision: embedder.precision.rawValue))
             return
         }
         for (i, text) in texts.enumerated() {

@@ -30,6 +30,7 @@ struct StatsCommand: AsyncParsableCommand {
         var chunks: Int
         var embedding_model: String?
         var dimension: Int?
+        var embedding_precision: String?
         var integrity: String?
     }
 
@@ -41,7 +42,7 @@ struct StatsCommand: AsyncParsableCommand {
         let out = Output(index: engine.indexLocation, backend: engine.backend.name,
                          lexical_ranking: engine.backend.lexicalRanking, sources: s.sources, documents: s.documents,
                          chunks: s.chunks, embedding_model: model?.id, dimension: model?.dimension,
-                         integrity: integrity)
+                         embedding_precision: s.embeddingPrecision, integrity: integrity)
         if json {
             try Terminal.printJSON(out)
         } else {
@@ -50,7 +51,7 @@ struct StatsCommand: AsyncParsableCommand {
             print("files:      \(s.sources)")
             print("documents:  \(s.documents)")
             print("chunks:     \(s.chunks)")
-            print("embeddings: \(model.map { "\($0.id) (\($0.dimension) dimensions)" } ?? "none")")
+            print("embeddings: \(model.map { "\($0.id) (\($0.dimension) dimensions, \(s.embeddingPrecision ?? "precision not recorded"))" } ?? "none")")
             if let integrity { print("integrity:  \(integrity)") }
         }
         if let integrity, integrity != "ok" { throw ExitCode.failure }

@@ -14,6 +14,22 @@ struct IndexOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(ModelLocator.embeddingHelp, valueName: "dir"))
     var embeddingModel: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "auto | fp32 | bf16: the embedding model's arithmetic. auto (default, or $RAG_EMBEDDING_PRECISION) is bf16 on CPUs with AVX-512 BF16 (about twice as fast, cosine to fp32 >= 0.999), else fp32.",
+        valueName: "precision"))
+    var embeddingPrecision: String?
+
+    func validate() throws { _ = try precision() }
+
+    /// Flag > $RAG_EMBEDDING_PRECISION > auto.
+    func precision() throws -> EmbeddingPrecision {
+        let text = embeddingPrecision ?? ProcessInfo.processInfo.environment["RAG_EMBEDDING_PRECISION"] ?? "auto"
+        guard let precision = EmbeddingPrecision(choice: text) else {
+            throw ValidationError("embedding precision '\(text)' is not auto, fp32 or bf16")
+        }
+        return precision
+    }
+
     /// Flag > environment > default, resolved here only.
     var indexDirectory: URL {
         if let index { return EngineConfiguration.indexLocation(index) }
@@ -23,7 +39,9 @@ struct IndexOptions: ParsableArguments {
     /// The flag's folder, if given; the environment and the search are the engine's ``ModelLocator``'s.
     var configuration: EngineConfiguration {
         let directory = embeddingModel.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
-        return EngineConfiguration(indexDirectory: indexDirectory, embeddingModelDirectory: directory)
+        var configuration = EngineConfiguration(indexDirectory: indexDirectory, embeddingModelDirectory: directory)
+        configuration.embeddingPrecision = (try? precision()) ?? .best
+        return configuration
     }
 }
 
