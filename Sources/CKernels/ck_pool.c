@@ -142,3 +142,33 @@ void ck_parallel(ck_task_fn fn, void *ctx) {
     while (atomic_load_explicit(&job_state, memory_order_acquire) & STATE_COUNT) cpu_relax();
     pthread_mutex_unlock(&pool_lock);
 }
+
+// ---- Ranges over the pool (Swift's ParallelFor) ---------------------------------------------------
+
+typedef struct {
+    ck_range_fn fn;
+    void *ctx;
+    int64_t count, parts;
+    _Alignas(64) _Atomic int64_t next;  // own cache line
+} ck_ranges_job;
+
+static void ranges_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
+    ck_ranges_job *job = ctx;
+    for (;;) {
+        const int64_t i = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+        if (i >= job->parts) break;
+        const int64_t lo = job->count * i / job->parts, hi = job->count * (i + 1) / job->parts;
+        if (lo < hi) job->fn(job->ctx, lo, hi);
+    }
+}
+
+void ck_parallel_ranges(int64_t count, int64_t parts, ck_range_fn fn, void *ctx) {
+    if (count <= 0) return;
+    if (parts < 1) parts = 1;
+    if (parts > count) parts = count;
+    if (parts == 1) { fn(ctx, 0, count); return; }
+    ck_ranges_job job = { .fn = fn, .ctx = ctx, .count = count, .parts = parts };
+    atomic_init(&job.next, 0);
+    ck_parallel(ranges_task, &job);
+}

@@ -24,14 +24,18 @@ def bench(fn, texts, rounds):
     return times[len(times) // 2]
 
 
-def torch_impl(model_dir, batch, threads):
+def torch_impl(model_dir, batch, threads, bf16=False):
+    """sentence-transformers as shipped (fp32), or under CPU autocast to bfloat16 (torch-bf16: the
+    same reduced precision as rag's bf16, through oneDNN's AVX-512 BF16 kernels where the CPU has them)."""
+    import contextlib
     import torch
     from sentence_transformers import SentenceTransformer
     torch.set_num_threads(threads)
     model = SentenceTransformer(model_dir, device="cpu")
     model.max_seq_length = 256
     def run(texts):
-        with torch.inference_mode():
+        cast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+        with torch.inference_mode(), cast:
             return model.encode(texts, batch_size=batch, normalize_embeddings=True, convert_to_numpy=True)
     return run
 
@@ -100,7 +104,10 @@ def main():
     texts = load_texts(a.texts, a.limit)
     for impl in a.impl.split(","):
         try:
-            fn = torch_impl(a.model, a.batch, a.threads) if impl == "torch" else numpy_impl(a.model, a.batch)
+            if impl in ("torch", "torch-bf16"):
+                fn = torch_impl(a.model, a.batch, a.threads, bf16=impl == "torch-bf16")
+            else:
+                fn = numpy_impl(a.model, a.batch)
         except ImportError as e:
             print(json.dumps({"impl": impl, "error": f"not installed: {e}"})); continue
         sec = bench(fn, texts, a.rounds)

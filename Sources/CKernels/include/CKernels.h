@@ -132,6 +132,12 @@ int ck_threads(void);
 /// `fn` must take its work from shared state (e.g. an atomic counter) until none is left, not from
 /// `ith`. If the pool is busy (another caller) or has one thread, runs fn(ctx, 0, 1) inline.
 void ck_parallel(ck_task_fn fn, void *ctx);
+/// A range body: called with [lo, hi) of 0..<count.
+typedef void (*ck_range_fn)(void *ctx, int64_t lo, int64_t hi);
+/// Splits 0..<count into `parts` contiguous ranges and runs them on the pool (handed out from an
+/// atomic counter, so whichever threads join do them all); returns when all are done. The one
+/// thread pool of the code base: the kernels, the encoder and Swift's ParallelFor all run on it.
+void ck_parallel_ranges(int64_t count, int64_t parts, ck_range_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -102,6 +102,11 @@ extension Engine {
     }
 
     /// Loads, chunks, embeds and writes `items` in batches, adding to `report`.
+    ///
+    /// Three stages overlap: the next files are read, parsed and chunked on their own thread (a
+    /// couple of files ahead), the current ones are embedded here, and the previous batch is written
+    /// on the writer thread. Batches and their transactions are the same as when run one after the
+    /// other, and are committed in the same order.
     private func index(_ items: [IngestItem], parameters: IngestParameters, report: inout IngestReport,
                        elapsed: () -> Double, progress: (@Sendable (IngestProgress) -> Void)?) throws {
         let embedder: (any Embedder)? = parameters.embed ? try embedder() : nil
@@ -118,19 +123,26 @@ extension Engine {
         var state = IngestProgress(filesDone: 0, filesTotal: items.count, bytesDone: 0,
                                    bytesTotal: bytesTotal, chunksAdded: 0, chunksEmbedded: 0,
                                    elapsed: 0, currentPath: nil)
+        let store = self.store
+        let writes = BackgroundWrites()
+        defer { writes.waitIdle() }   // never return while a write of this ingest is still running
+        let prepared = Prefetch(items, depth: 2) { item in
+            Self.prepare(item, store: store, chunker: chunker, lackingVectors: lackingVectors)
+        }
+        defer { prepared.cancel() }
         var batch: [SourceInput] = []
         var batchChunks = 0
 
         func commit() throws {
             guard !batch.isEmpty else { return }
-            let summary = try store.write(batch)
-            report.chunksAdded += summary.chunksAdded
-            report.chunksRemoved += summary.chunksRemoved
+            let sources = batch
+            try writes.submit { try store.write(sources) }
             batch.removeAll(keepingCapacity: true)
             batchChunks = 0
         }
 
         for file in items {
+            guard let outcome = prepared.next() else { break }
             let path = file.path
             state.currentPath = path
             defer {
@@ -139,90 +151,112 @@ extension Engine {
                 state.elapsed = elapsed()
                 progress?(state)
             }
-            let data: Data
-            do {
-                data = try file.read()
-            } catch {
-                report.filesSkipped.append(SkippedFile(path: path, reason: "cannot read: \(error.localizedDescription)"))
+            let parsed: ParsedSource
+            switch outcome {
+            case .failed(let error):
+                throw error
+            case .unreadable(let reason):
+                report.filesSkipped.append(SkippedFile(path: path, reason: reason))
                 stale.append(path)
                 continue
-            }
-            report.bytesRead += data.count
-            let hash = ContentHash.hex(of: data)
-            let existing = try store.source(path: path)
-            if let existing, existing.contentHash == hash, !lackingVectors.contains(path) {
+            case .unchanged(let bytes):
+                report.bytesRead += bytes
                 report.filesUnchanged += 1
                 continue
-            }
-            // From here on a file that is skipped has changed: what the index holds of it is stale.
-            func skip(_ reason: String) {
+            case .skipped(let reason, let bytes, let wasIndexed):
+                // A changed file that is skipped: what the index holds of it is stale.
+                report.bytesRead += bytes
                 report.filesSkipped.append(SkippedFile(path: path, reason: reason))
-                if existing != nil { stale.append(path) }
-            }
-            let loaded: LoadedSource
-            do {
-                loaded = try DocumentLoader.load(data: data, name: path)
-            } catch let error as DocumentError {
-                skip(error.reason)
+                if wasIndexed { stale.append(path) }
                 continue
-            } catch {
-                skip("\(error)")
-                continue
+            case .parsed(let source):
+                parsed = source
             }
-            report.warnings.append(contentsOf: loaded.warnings.map { "\(path): \($0)" })
-            var documents: [DocumentInput] = []
-            documents.reserveCapacity(loaded.documents.count)
-            var embeddingTexts: [[String]] = []
-            var chunkCount = 0
-            for document in loaded.documents {
-                let pieces = chunker.chunks(of: document)
-                // Embedded with title and heading path: they give a passage its topic.
-                embeddingTexts.append(pieces.map { $0.contextualized(title: document.title) })
-                let chunks = pieces.map {
-                    ChunkInput(ordinal: $0.ordinal, text: $0.text, heading: $0.headingPath.joined(separator: " > "),
-                               start: $0.start, end: $0.end, vector: nil)
-                }
-                chunkCount += chunks.count
-                documents.append(DocumentInput(name: document.name, title: document.title,
-                                               type: document.type.rawValue, chunks: chunks))
-            }
-            if loaded.documents.isEmpty || chunkCount == 0 {
-                skip("no text to index (empty after extraction)")
-                continue
-            }
+            report.bytesRead += parsed.bytes
+            report.warnings.append(contentsOf: parsed.warnings.map { "\(path): \($0)" })
             report.filesIndexed += 1
-            report.documentsIndexed += documents.count
-            state.chunksAdded += chunkCount
-            let source = SourceInput(path: path, contentHash: hash, modificationDate: file.modificationDate,
-                                     size: file.size, type: loaded.type.rawValue, documents: [])
+            report.documentsIndexed += parsed.documents.count
+            state.chunksAdded += parsed.chunkCount
+            var documents = parsed.documents
             let notify: (Int) -> Void = { done in
                 state.chunksEmbedded += done
                 state.elapsed = elapsed()
                 progress?(state)
             }
-            if let embedder, chunkCount > parameters.batchChunks {
+            if let embedder, parsed.chunkCount > parameters.batchChunks {
                 // A large source (a JSONL corpus) is embedded and committed in parts, so a killed
                 // ingest keeps what it finished; the re-run reuses those vectors.
                 try commit()
-                try writeInParts(documents, texts: embeddingTexts, source: source, embedder: embedder,
-                                 partChunks: parameters.batchChunks, report: &report, progress: notify)
+                try writeInParts(documents, texts: parsed.embeddingTexts, source: parsed.source, embedder: embedder,
+                                 partChunks: parameters.batchChunks, writes: writes, report: &report, progress: notify)
                 continue
             }
             if let embedder {
                 try reuseStoredVectors(&documents, dimension: embedder.dimension, report: &report)
-                try embedMissing(&documents, in: documents.indices, texts: embeddingTexts, with: embedder,
+                try embedMissing(&documents, in: documents.indices, texts: parsed.embeddingTexts, with: embedder,
                                  report: &report, progress: notify)
             }
-            var whole = source
+            var whole = parsed.source
             whole.documents = documents
             batch.append(whole)
-            batchChunks += chunkCount
+            batchChunks += parsed.chunkCount
             if batchChunks >= parameters.batchChunks { try commit() }
         }
         try commit()
+        let written = try writes.finish()
+        report.chunksAdded += written.summary.chunksAdded
+        report.chunksRemoved += written.summary.chunksRemoved
         try removeStale(stale, report: &report)
         // Merging FTS5's segments after a large ingest keeps queries fast; small ingests skip it.
         if report.chunksAdded >= 2_000 { try store.optimize() }
+    }
+
+    /// Reads, hashes, parses and chunks one item (on the prepare thread): everything before embedding.
+    private static func prepare(_ file: IngestItem, store: any IndexBackend, chunker: Chunker,
+                                lackingVectors: Set<String>) -> PreparedItem {
+        let path = file.path
+        let data: Data
+        do {
+            data = try file.read()
+        } catch {
+            return .unreadable(reason: "cannot read: \(error.localizedDescription)")
+        }
+        let hash = ContentHash.hex(of: data)
+        let existing: SourceRecord?
+        do { existing = try store.source(path: path) } catch { return .failed(error) }
+        if let existing, existing.contentHash == hash, !lackingVectors.contains(path) {
+            return .unchanged(bytes: data.count)
+        }
+        func skip(_ reason: String) -> PreparedItem { .skipped(reason: reason, bytes: data.count, wasIndexed: existing != nil) }
+        let loaded: LoadedSource
+        do {
+            loaded = try DocumentLoader.load(data: data, name: path)
+        } catch let error as DocumentError {
+            return skip(error.reason)
+        } catch {
+            return skip("\(error)")
+        }
+        var documents: [DocumentInput] = []
+        documents.reserveCapacity(loaded.documents.count)
+        var embeddingTexts: [[String]] = []
+        var chunkCount = 0
+        for document in loaded.documents {
+            let pieces = chunker.chunks(of: document)
+            // Embedded with title and heading path: they give a passage its topic.
+            embeddingTexts.append(pieces.map { $0.contextualized(title: document.title) })
+            let chunks = pieces.map {
+                ChunkInput(ordinal: $0.ordinal, text: $0.text, heading: $0.headingPath.joined(separator: " > "),
+                           start: $0.start, end: $0.end, vector: nil)
+            }
+            chunkCount += chunks.count
+            documents.append(DocumentInput(name: document.name, title: document.title,
+                                           type: document.type.rawValue, chunks: chunks))
+        }
+        if loaded.documents.isEmpty || chunkCount == 0 { return skip("no text to index (empty after extraction)") }
+        let source = SourceInput(path: path, contentHash: hash, modificationDate: file.modificationDate,
+                                 size: file.size, type: loaded.type.rawValue, documents: [])
+        return .parsed(ParsedSource(source: source, documents: documents, embeddingTexts: embeddingTexts,
+                                    chunkCount: chunkCount, warnings: loaded.warnings, bytes: data.count))
     }
 
     /// Removes the indexed sources among `paths` (files that were skipped this time), counting them
@@ -244,8 +278,8 @@ extension Engine {
     /// records the real hash. Stored vectors are looked up for the whole source before the first part
     /// replaces it, so a re-run after a kill embeds only what was not committed.
     private func writeInParts(_ documents: [DocumentInput], texts: [[String]], source: SourceInput,
-                              embedder: any Embedder, partChunks: Int, report: inout IngestReport,
-                              progress: (Int) -> Void) throws {
+                              embedder: any Embedder, partChunks: Int, writes: BackgroundWrites,
+                              report: inout IngestReport, progress: (Int) -> Void) throws {
         var documents = documents
         try reuseStoredVectors(&documents, dimension: embedder.dimension, report: &report)
         var parts: [Range<Int>] = []
@@ -262,17 +296,17 @@ extension Engine {
             try embedMissing(&documents, in: range, texts: texts, with: embedder, report: &report, progress: progress)
             let part = Array(documents[range])
             let last = index == parts.count - 1
-            let summary: WriteSummary
+            let store = self.store
             if index == 0 {
                 var first = source
                 first.documents = part
                 if !last { first.contentHash = "incomplete:" + source.contentHash }
-                summary = try store.write([first])
+                let replacement = first
+                try writes.submit { try store.write([replacement]) }
             } else {
-                summary = try store.append(part, toSource: source.path, contentHash: last ? source.contentHash : nil)
+                let hash = last ? source.contentHash : nil
+                try writes.submit { try store.append(part, toSource: source.path, contentHash: hash) }
             }
-            report.chunksAdded += summary.chunksAdded
-            report.chunksRemoved += summary.chunksRemoved
         }
     }
 
@@ -331,9 +365,32 @@ public struct NamedDocument: Sendable {
 }
 
 /// One file or named document to index.
-private struct IngestItem {
+private struct IngestItem: Sendable {
     var path: String
     var size: Int
     var modificationDate: Date
-    var read: () throws -> Data
+    var read: @Sendable () throws -> Data
+}
+
+/// What reading and parsing one item gave, before embedding (computed ahead on the prepare thread).
+private enum PreparedItem: Sendable {
+    /// The index could not be read (thrown by the ingest).
+    case failed(any Error)
+    /// The file could not be read.
+    case unreadable(reason: String)
+    /// Same content hash as indexed.
+    case unchanged(bytes: Int)
+    /// Read but not indexable; `wasIndexed`: the index holds an older version of it.
+    case skipped(reason: String, bytes: Int, wasIndexed: Bool)
+    case parsed(ParsedSource)
+}
+
+/// A parsed and chunked source, its chunks not yet embedded.
+private struct ParsedSource: Sendable {
+    var source: SourceInput   // without documents
+    var documents: [DocumentInput]
+    var embeddingTexts: [[String]]
+    var chunkCount: Int
+    var warnings: [String]
+    var bytes: Int
 }
