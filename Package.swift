@@ -48,7 +48,7 @@ let package = Package(
                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                      .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Embeddings", dependencies: ["Kernels"], swiftSettings: numericSwift + nativeSIMD),
+        .target(name: "Embeddings", dependencies: ["Kernels", "CKernels"], swiftSettings: numericSwift + nativeSIMD),
         .target(name: "LanguageModels", dependencies: ["Kernels", "CKernels"],
                 swiftSettings: numericSwift + nativeSIMD),
         .target(name: "Retrieval", dependencies: ["Store", "Kernels", "Embeddings"]),

@@ -14,6 +14,7 @@
 // kernels' thread pool. Without AVX-512 BF16 (checked at run time) a portable loop runs the same
 // layout; ck_gemm_bf16_ref in ck_reference.c is the plain twin the tests compare against.
 #include "ck_internal.h"
+#include "ck_avx512.h"
 #include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
@@ -175,39 +176,6 @@ static void convert_rows_avx512(const float *x, int64_t k, int rows, int padded_
     }
 }
 
-/// e^x for 16 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial; ~1 ulp).
-CK_BF16_TARGET
-static inline __m512 exp_avx512(__m512 x) {
-    x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.3f)), _mm512_set1_ps(-87.3f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT);
-    const __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), x));
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    const __m512 y = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
-    return _mm512_scalef_ps(y, n);
-}
-
-CK_BF16_TARGET
-static inline __m512 gelu_avx512(__m512 x) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    const __m512 z = _mm512_mul_ps(_mm512_abs_ps(x), _mm512_set1_ps(0.70710678f));
-    const __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(z, _mm512_set1_ps(0.3275911f), one));
-    __m512 p = _mm512_set1_ps(1.061405429f);
-    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
-    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
-    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
-    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
-    p = _mm512_mul_ps(p, t);
-    const __m512 e = _mm512_fnmadd_ps(p, exp_avx512(_mm512_mul_ps(_mm512_sub_ps(_mm512_setzero_ps(), z), z)), one);
-    // erf(x) = sign(x) · e: copy x's sign bit onto e.
-    const __m512 sign = _mm512_and_ps(x, _mm512_set1_ps(-0.0f));
-    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(one, _mm512_or_ps(e, sign)));
-}
-
 CK_BF16_TARGET
 static void store_tile_avx512(const float *tile, int rows, float *y, int64_t ldy, int64_t col0, int64_t n,
                               const float *bias, int flags) {
@@ -220,7 +188,7 @@ static void store_tile_avx512(const float *tile, int rows, float *y, int64_t ldy
         for (int r = 0; r < rows; r++) {
             float *out = y + r * ldy + col0 + c0;
             __m512 x = _mm512_add_ps(_mm512_loadu_ps(tile + r * NR + c0), b);
-            if (flags & CK_GEMM_GELU) x = gelu_avx512(x);
+            if (flags & CK_GEMM_GELU) x = ck_gelu512(x);
             if (flags & CK_GEMM_ACCUMULATE) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, out));
             _mm512_mask_storeu_ps(out, mask, x);
         }

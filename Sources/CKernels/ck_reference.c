@@ -319,3 +319,27 @@ void ck_gemm_bf16_ref(const float *w, int64_t n, int64_t k, const float *x, int6
         }
     }
 }
+
+// ---- Attention -------------------------------------------------------------------------------------
+
+void ck_attention_head_ref(const float *q, const float *k, const float *v, int64_t ld, int64_t length, int64_t d,
+                           float scale, float *out, int64_t ldo) {
+    double *p = malloc(sizeof(double) * (size_t)(length > 0 ? length : 1));
+    if (!p) abort();
+    for (int64_t i = 0; i < length; i++) {
+        double mx = -INFINITY, sum = 0;
+        for (int64_t j = 0; j < length; j++) {
+            double s = 0;
+            for (int64_t e = 0; e < d; e++) s += (double)q[i * ld + e] * (double)k[j * ld + e];
+            p[j] = s * scale;
+            if (p[j] > mx) mx = p[j];
+        }
+        for (int64_t j = 0; j < length; j++) { p[j] = exp(p[j] - mx); sum += p[j]; }
+        for (int64_t e = 0; e < d; e++) {
+            double c = 0;
+            for (int64_t j = 0; j < length; j++) c += p[j] * (double)v[j * ld + e];
+            out[i * ldo + e] = (float)(c / sum);
+        }
+    }
+    free(p);
+}

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Kernels
 
@@ -146,6 +147,8 @@ public struct BertEncoder: Sendable {
     }
 
     /// Scaled dot-product self-attention per sequence and head; writes `context [tokens, h]`.
+    /// Each (sequence, head) runs the fused AVX-512 kernel (`ck_attention_head`) where the CPU has it,
+    /// else two single-threaded sgemms around a softmax; the jobs are spread over the cores.
     private func attention(qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
                            offsets: [Int], maxLength: Int, heads: Int, headDimension d: Int) {
         let h = configuration.hiddenSize, stride = 3 * h
@@ -156,21 +159,27 @@ public struct BertEncoder: Sendable {
         let blasThreads = BLASThreads.current
         if blasThreads > 1 && jobs > 1 { BLASThreads.set(1) }
         defer { if blasThreads > 1 && jobs > 1 { BLASThreads.set(blasThreads) } }
-        // Each worker gets its own scores buffer [maxLength, maxLength].
+        // Each worker gets its own scratch: the fused kernel's, or the scores [maxLength, maxLength].
+        let scratchBytes = max(ck_attention_scratch(Int64(maxLength), Int64(d)), maxLength * maxLength * 4)
         ParallelFor.ranges(jobs, minimumPerWorker: 4) { range in
-            let scores = UnsafeMutablePointer<Float>.allocate(capacity: maxLength * maxLength)
-            defer { scores.deallocate() }
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
+            defer { scratch.deallocate() }
+            let scores = scratch.bindMemory(to: Float.self, capacity: scratchBytes / 4)
             for job in range {
                 let s = job / heads, head = job % heads
                 let start = offsets[s], length = offsets[s + 1] - offsets[s]
                 if length == 0 { continue }
                 let q = qkv + start * stride + head * d
                 let k = q + h, v = q + 2 * h
+                let out = context + start * h + head * d
+                if ck_attention_head(q, k, v, Int64(stride), Int64(length), Int64(d), scale, out, Int64(h), scores) != 0 {
+                    continue
+                }
                 Matrix.multiply(m: length, n: length, k: d, alpha: scale, a: q, lda: stride,
                                 b: k, ldb: stride, transposeB: true, c: scores, ldc: length)
                 for r in 0..<length { BertMath.softmax(scores + r * length, count: length) }
                 Matrix.multiply(m: length, n: d, k: length, a: scores, lda: length,
-                                b: v, ldb: stride, c: context + start * h + head * d, ldc: h)
+                                b: v, ldb: stride, c: out, ldc: h)
             }
         }
     }

@@ -93,10 +93,13 @@ case "embed":
           "kernel": precision == .bf16 ? (embedder.encoder.usesHardwareKernel ? "avx512bf16" : "portable") : "openblas"])
 
 case "peak":
-    // The cores' measured arithmetic peak (register-only FMA / VDPBF16PS chains on every thread), best of 3.
+    // The cores' measured arithmetic peak (register-only FMA / VDPBF16PS chains on every thread), the best
+    // of --attempts (default 5): on these VMs two vCPUs sometimes share one physical core's FMA units
+    // (then two threads reach what one does), so the best attempt is the hardware's peak.
     setKernelThreads(threads)
-    let fp32 = (0..<3).map { _ in ck_peak_gflops(0) }.max() ?? 0
-    let bf16 = (0..<3).map { _ in ck_peak_gflops(1) }.max() ?? 0
+    let attempts = max(1, int("attempts", 5))
+    let fp32 = (0..<attempts).map { _ in ck_peak_gflops(0) }.max() ?? 0
+    let bf16 = (0..<attempts).map { _ in ck_peak_gflops(1) }.max() ?? 0
     emit(["impl": "peak", "threads": threads, "fp32_gflops": fp32, "bf16_gflops": bf16])
 
 case "search":

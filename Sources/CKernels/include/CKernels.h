@@ -120,6 +120,18 @@ double ck_peak_gflops(int bf16);
 /// float -> bfloat16 bits, nearest even (the rounding both kernels use).
 uint16_t ck_bf16_from_float(float x);
 
+// ---- Attention (the sentence encoder) ----------------------------------------------------------------
+/// Bytes of scratch ck_attention_head needs for a sequence of `length` and head width `d`.
+size_t ck_attention_scratch(int64_t length, int64_t d);
+/// One head of self-attention over one sequence: out[i] = Σ_j softmax_j(scale · q_i·k_j) v_j, with
+/// q_i = q[i·ld ..< i·ld + d] (likewise k, v) and out rows at stride `ldo`. AVX-512F with d a multiple
+/// of 16 up to 64; returns 0 (and does nothing) where it cannot run, so the caller takes its own path.
+int ck_attention_head(const float *q, const float *k, const float *v, int64_t ld, int64_t length, int64_t d,
+                      float scale, float *out, int64_t ldo, float *scratch);
+/// Reference twin of ck_attention_head: plain loops in double.
+void ck_attention_head_ref(const float *q, const float *k, const float *v, int64_t ld, int64_t length, int64_t d,
+                           float scale, float *out, int64_t ldo);
+
 // ---- Thread pool ------------------------------------------------------------------------------
 /// A task body: called once per thread with its index `ith` in 0..<nth.
 typedef void (*ck_task_fn)(void *ctx, int ith, int nth);

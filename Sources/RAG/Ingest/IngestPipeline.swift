@@ -93,12 +93,16 @@ final class Prefetch<Input: Sendable, Output: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next result in input order, waiting for it; nil after the last one.
+    /// The next result in input order, waiting for it; nil after the last one (or once cancelled,
+    /// when nothing prepared is left).
     func next() -> Output? {
         condition.lock()
         defer { condition.unlock() }
         guard consumed < count else { return nil }
-        while ready.isEmpty { condition.wait() }
+        while ready.isEmpty {
+            if cancelled { return nil }
+            condition.wait()
+        }
         consumed += 1
         let output = ready.removeFirst()
         condition.broadcast()
