@@ -29,7 +29,10 @@ CK_AVX512_TARGET
 static inline __m512 ck_gelu512(__m512 x) {
     const __m512 one = _mm512_set1_ps(1.0f);
     const __m512 z = _mm512_mul_ps(_mm512_abs_ps(x), _mm512_set1_ps(0.70710678f));
-    const __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(z, _mm512_set1_ps(0.3275911f), one));
+    // t = 1 / (1 + p z): a 14-bit reciprocal and one Newton step (≈ 2^-28 relative), not a division.
+    const __m512 a = _mm512_fmadd_ps(z, _mm512_set1_ps(0.3275911f), one);
+    const __m512 t0 = _mm512_rcp14_ps(a);
+    const __m512 t = _mm512_mul_ps(t0, _mm512_fnmadd_ps(a, t0, _mm512_set1_ps(2.0f)));
     __m512 p = _mm512_set1_ps(1.061405429f);
     p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
     p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));

@@ -65,18 +65,11 @@ int ck_cpu_has_avx512bf16(void) {
 
 
 /// Per-thread scratch for one chunk of bfloat16 activations (grown on demand, never shrunk).
-static _Thread_local uint16_t *a_scratch = NULL;
+static _Thread_local void *a_scratch = NULL;
 static _Thread_local size_t a_scratch_size = 0;
 
 static uint16_t *scratch_rows(size_t elements) {
-    size_t bytes = elements * sizeof(uint16_t);
-    if (bytes > a_scratch_size) {
-        free(a_scratch);
-        size_t sz = (bytes + 4095) & ~(size_t)4095;
-        a_scratch = aligned_alloc(64, sz);
-        a_scratch_size = a_scratch ? sz : 0;
-    }
-    return a_scratch;
+    return ck_scratch_grow(&a_scratch, &a_scratch_size, elements * sizeof(uint16_t));
 }
 
 /// Exact (erf) GELU, 0.5 x (1 + erf(x / √2)), erf from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7).

@@ -6,6 +6,7 @@
 // j + 16 (legacy) or j + 32 (K-quants, per 64-element chunk) in the high nibble.
 #include "CKernels.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -87,6 +88,18 @@ static inline void ck_scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t
         *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
         *mn = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
     }
+}
+
+/// Grows a per-thread scratch buffer (`*buffer`, `*capacity` bytes: thread-local variables of the
+/// caller) to at least `bytes`, 64-byte aligned, in whole pages; never shrinks it. NULL when out of memory.
+static inline void *ck_scratch_grow(void **buffer, size_t *capacity, size_t bytes) {
+    if (bytes > *capacity) {
+        free(*buffer);
+        const size_t size = (bytes + 4095) & ~(size_t)4095;
+        *buffer = aligned_alloc(64, size);
+        *capacity = *buffer ? size : 0;
+    }
+    return *buffer;
 }
 
 /// float -> bfloat16, rounding to nearest even (NaN stays a quiet NaN), as VCVTNE2PS2BF16 does for

@@ -10,15 +10,7 @@
 static _Thread_local void *scratch = NULL;
 static _Thread_local size_t scratch_size = 0;
 
-static void *scratch_get(size_t bytes) {
-    if (bytes > scratch_size) {
-        free(scratch);
-        size_t sz = (bytes + 4095) & ~(size_t)4095;
-        scratch = aligned_alloc(64, sz);
-        scratch_size = scratch ? sz : 0;
-    }
-    return scratch;
-}
+static void *scratch_get(size_t bytes) { return ck_scratch_grow(&scratch, &scratch_size, bytes); }
 
 typedef struct {
     ck_tile_kernel kernel;
