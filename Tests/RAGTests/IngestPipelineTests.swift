@@ -71,4 +71,14 @@ import Testing
         usleep(20_000)
         #expect(log.lock.withLock { log.events.count } < 10)
     }
+
+    @Test func progressCountsTheEmbeddedShareOfTheCurrentFile() {
+        var p = IngestProgress(filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 1000, chunksAdded: 400,
+                               chunksEmbedded: 100, elapsed: 1, currentPath: "wiki.jsonl")
+        #expect(p.fraction == 0)   // not parsed yet
+        p.currentBytes = 1000; p.currentChunks = 400; p.currentChunksEmbedded = 100
+        #expect(abs(p.fraction - 0.25) < 1e-12)
+        p.filesDone = 1; p.bytesDone = 1000; p.currentChunks = 0
+        #expect(p.fraction == 1)
+    }
 }

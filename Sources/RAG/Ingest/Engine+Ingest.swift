@@ -145,9 +145,13 @@ extension Engine {
             guard let outcome = prepared.next() else { break }
             let path = file.path
             state.currentPath = path
+            state.currentBytes = file.size
+            state.currentChunks = 0
+            state.currentChunksEmbedded = 0
             defer {
                 state.filesDone += 1
                 state.bytesDone += file.size
+                state.currentChunks = 0
                 state.elapsed = elapsed()
                 progress?(state)
             }
@@ -177,9 +181,11 @@ extension Engine {
             report.filesIndexed += 1
             report.documentsIndexed += parsed.documents.count
             state.chunksAdded += parsed.chunkCount
+            state.currentChunks = parsed.chunkCount
             var documents = parsed.documents
             let notify: (Int) -> Void = { done in
                 state.chunksEmbedded += done
+                state.currentChunksEmbedded += done
                 state.elapsed = elapsed()
                 progress?(state)
             }

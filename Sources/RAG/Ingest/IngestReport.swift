@@ -59,6 +59,17 @@ public struct IngestProgress: Sendable {
     public var elapsed: Double
     /// The file being worked on, if any.
     public var currentPath: String?
+    /// Its size, its chunks and how many of them are embedded so far (0 before it is parsed), so a
+    /// single large file (a JSONL corpus) shows progress while it is embedded.
+    public var currentBytes = 0, currentChunks = 0, currentChunksEmbedded = 0
+
+    /// The share of the work done, 0...1: by bytes of finished files, plus the embedded share of the
+    /// file being embedded.
+    public var fraction: Double {
+        guard bytesTotal > 0 else { return Double(filesDone) / Double(max(filesTotal, 1)) }
+        let inFile = currentChunks > 0 ? Double(currentBytes) * Double(currentChunksEmbedded) / Double(currentChunks) : 0
+        return min(1, (Double(bytesDone) + inFile) / Double(bytesTotal))
+    }
 }
 
 /// How an ingest runs; the CLI's flags map onto these.

@@ -12,8 +12,7 @@ final class ProgressBar: @unchecked Sendable {
         let now = Date().timeIntervalSinceReferenceDate
         guard now - lastDraw >= 0.1 || p.filesDone == p.filesTotal else { return }
         lastDraw = now
-        let fraction = p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal)
-                                        : Double(p.filesDone) / Double(max(p.filesTotal, 1))
+        let fraction = p.fraction
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = p.elapsed > 0 ? Double(p.chunksAdded) / p.elapsed : 0
