@@ -154,11 +154,6 @@ public struct BertEncoder: Sendable {
         let h = configuration.hiddenSize, stride = 3 * h
         let scale = 1 / Float(d).squareRoot()
         let jobs = (offsets.count - 1) * heads
-        // The per-head products are small: run them single-threaded inside our own workers, rather
-        // than letting each call fork OpenBLAS threads that contend with the other worker's.
-        let blasThreads = BLASThreads.current
-        if blasThreads > 1 && jobs > 1 { BLASThreads.set(1) }
-        defer { if blasThreads > 1 && jobs > 1 { BLASThreads.set(blasThreads) } }
         // Each worker gets its own scratch: the fused kernel's, or the scores [maxLength, maxLength].
         let scratchBytes = max(ck_attention_scratch(Int64(maxLength), Int64(d)), maxLength * maxLength * 4)
         ParallelFor.ranges(jobs, minimumPerWorker: 4) { range in

@@ -52,7 +52,7 @@ struct BertLinear: Sendable {
                 }
             }
             floats.withUnsafeBufferPointer { w in
-                Matrix.multiply(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
+                Matrix.multiplyInParallel(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
                                 b: w.baseAddress!, ldb: inputs, transposeB: true, beta: 1, c: out, ldc: outputs)
             }
         }

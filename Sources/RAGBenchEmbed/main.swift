@@ -45,7 +45,7 @@ func emit(_ object: [String: Any]) {
 }
 
 let threads = int("threads", 2)
-BLASThreads.set(threads)
+setKernelThreads(threads)   // the kernels' pool runs everything; OpenBLAS stays single-threaded
 
 switch command {
 case "embed":

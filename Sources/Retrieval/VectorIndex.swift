@@ -46,8 +46,8 @@ public struct VectorIndex: Sendable {
         matrix.withUnsafeBufferPointer { m in
             query.withUnsafeBufferPointer { q in
                 scores.withUnsafeMutableBufferPointer { s in
-                    Matrix.multiplyVector(m: count, n: dimension, a: m.baseAddress!, lda: dimension,
-                                          x: q.baseAddress!, y: s.baseAddress!)
+                    Matrix.multiplyVectorInParallel(m: count, n: dimension, a: m.baseAddress!, lda: dimension,
+                                                    x: q.baseAddress!, y: s.baseAddress!)
                 }
             }
         }
@@ -78,7 +78,7 @@ public struct VectorIndex: Sendable {
                         var start = 0
                         while start < count {
                             let rows = min(block, count - start)
-                            Matrix.multiply(m: nq, n: rows, k: d, a: p.baseAddress!, lda: d,
+                            Matrix.multiplyInParallel(m: nq, n: rows, k: d, a: p.baseAddress!, lda: d,
                                             b: m.baseAddress! + start * d, ldb: d, transposeB: true,
                                             c: s.baseAddress!, ldc: rows)
                             let base = start

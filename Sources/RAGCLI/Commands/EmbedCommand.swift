@@ -51,7 +51,7 @@ struct EmbedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let threads { BLASThreads.set(threads); setKernelThreads(threads) }
+        if let threads { setKernelThreads(threads) }
         let directory = try ModelLocator().embeddingModel(
             embeddingModel.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
         let embedder: MiniLMEmbedder
