@@ -35,14 +35,6 @@ struct BertLinear: Sendable {
                 packed.multiply(input, rows: rows, bias: b.baseAddress!, into: out, accumulate: accumulate, gelu: gelu)
                 return
             }
-            defer {
-                if gelu {
-                    let n = outputs
-                    ParallelFor.ranges(rows, minimumPerWorker: 8) { range in
-                        BertMath.gelu(out + range.lowerBound * n, count: range.count * n)
-                    }
-                }
-            }
             for r in 0..<rows {
                 let row = out + r * outputs
                 if accumulate {
@@ -54,6 +46,12 @@ struct BertLinear: Sendable {
             floats.withUnsafeBufferPointer { w in
                 Matrix.multiplyInParallel(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
                                 b: w.baseAddress!, ldb: inputs, transposeB: true, beta: 1, c: out, ldc: outputs)
+            }
+            if gelu {
+                let n = outputs
+                ParallelFor.ranges(rows, minimumPerWorker: 8) { range in
+                    BertMath.gelu(out + range.lowerBound * n, count: range.count * n)
+                }
             }
         }
     }

@@ -42,13 +42,7 @@ struct EmbedCommand: AsyncParsableCommand {
         _ = try precision()
     }
 
-    private func precision() throws -> EmbeddingPrecision {
-        let text = embeddingPrecision ?? ProcessInfo.processInfo.environment["RAG_EMBEDDING_PRECISION"] ?? "auto"
-        guard let precision = EmbeddingPrecision(choice: text) else {
-            throw ValidationError("embedding precision '\(text)' is not auto, fp32 or bf16")
-        }
-        return precision
-    }
+    private func precision() throws -> EmbeddingPrecision { try IndexOptions.precision(flag: embeddingPrecision) }
 
     func run() async throws {
         if let threads { setKernelThreads(threads) }

@@ -21,9 +21,11 @@ struct IndexOptions: ParsableArguments {
 
     func validate() throws { _ = try precision() }
 
-    /// Flag > $RAG_EMBEDDING_PRECISION > auto.
-    func precision() throws -> EmbeddingPrecision {
-        let text = embeddingPrecision ?? ProcessInfo.processInfo.environment["RAG_EMBEDDING_PRECISION"] ?? "auto"
+    func precision() throws -> EmbeddingPrecision { try Self.precision(flag: embeddingPrecision) }
+
+    /// `--embedding-precision` > $RAG_EMBEDDING_PRECISION > auto (shared with `rag embed`).
+    static func precision(flag: String?) throws -> EmbeddingPrecision {
+        let text = flag ?? ProcessInfo.processInfo.environment["RAG_EMBEDDING_PRECISION"] ?? "auto"
         guard let precision = EmbeddingPrecision(choice: text) else {
             throw ValidationError("embedding precision '\(text)' is not auto, fp32 or bf16")
         }
