@@ -55,8 +55,10 @@ struct FixedRetriever: PassageRetriever {
     }
 
     func linked(to seen: [Passage], question: String, limit: Int) throws -> [Passage] {
-        let ids = seen.flatMap { links[$0.chunkID] ?? [] }
-        return Array(ids.compactMap { id in passages.first { $0.chunkID == id } }.prefix(limit))
+        let pairs = seen.flatMap { from in (links[from.chunkID] ?? []).map { (from: from.chunkID, to: $0) } }
+        return Array(pairs.compactMap { pair in
+            passages.first { $0.chunkID == pair.to }.map { var p = $0; p.via = pair.from; return p }
+        }.prefix(limit))
     }
 }
 

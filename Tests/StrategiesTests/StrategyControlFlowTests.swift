@@ -38,6 +38,52 @@ struct SingleStepTests {
         #expect(model.tokenCount(prompt) <= 200)
     }
 
+    @Test func shortensPassagesToTheirFirstAndQuestionSentences() async throws {
+        let text = "Sinister is a 2012 horror film. It was shot in Los Angeles. The budget was small. "
+            + "It was directed by Scott Derrickson. Critics were mixed."
+        let model = ScriptedModel { _ in "Scott Derrickson" }
+        let context = StrategyContext(model: model, retriever: FixedRetriever(passages: [passage(1, "Sinister (film)", text)]))
+        let result = try await SingleStep(limit: 1, sentencesPerPassage: 2, passageTokens: nil).answer("Who directed the film Sinister?", context: context)
+        let prompt = model.prompts[0]
+        // The first sentence and the one sharing the question's words; the rest left out.
+        #expect(prompt.contains("Sinister is a 2012 horror film. It was directed by Scott Derrickson."))
+        #expect(!prompt.contains("budget") && !prompt.contains("Los Angeles") && !prompt.contains("Critics"))
+        #expect(result.answer == "Scott Derrickson")
+        // Variants other than the default are named in reports.
+        let isDefault = { (s: SingleStep) in
+            s.sentencesPerPassage == SingleStep.defaultSentencesPerPassage && s.passageTokens == SingleStep.defaultPassageTokens
+        }
+        for (step, name) in [(SingleStep(sentencesPerPassage: nil, passageTokens: nil), "single[whole]"),
+                             (SingleStep(sentencesPerPassage: 2, passageTokens: nil), "single[s2]"),
+                             (SingleStep(sentencesPerPassage: 2, passageTokens: 400), "single[s2,t400]")] {
+            #expect(step.variantName == (isDefault(step) ? "single" : name))
+        }
+    }
+
+    @Test func holdsPassagesToATokenBudgetBestFirst() async throws {
+        // Five passages of 5 sentences: 25 tokens whole, 14 shortened to two sentences (the scripted
+        // model counts words; the label and number included).
+        let texts = (1...5).map { i in
+            "Doc \(i) is a place. It has old walls. Sinister was filmed there in \(2000 + i). The river is long. People visit it."
+        }
+        let passages = (1...5).map { passage(Int64($0), "Doc \($0)", texts[$0 - 1]) }
+        let model = ScriptedModel { _ in "2001" }
+        let context = StrategyContext(model: model, retriever: FixedRetriever(passages: passages))
+        let step = SingleStep(limit: 5, sentencesPerPassage: 2, passageTokens: 70)
+        _ = try await step.answer("When was Sinister filmed?", context: context)
+        let prompt = model.prompts[0]
+        let whole = prompt.components(separatedBy: "People visit it.").count - 1
+        // The best two whole (50 tokens), then one shortened (14): 64 of 70; the rest left out.
+        #expect(whole == 2)
+        #expect(prompt.contains("[3] Doc 3\nDoc 3 is a place. Sinister was filmed there in 2003."))
+        #expect(!prompt.contains("[4]") && !prompt.contains("Doc 5"))
+        // Without a budget every passage stays whole.
+        let plain = ScriptedModel { _ in "2001" }
+        _ = try await SingleStep(limit: 5, sentencesPerPassage: nil, passageTokens: nil)
+            .answer("When was Sinister filmed?", context: StrategyContext(model: plain, retriever: FixedRetriever(passages: passages)))
+        #expect(plain.prompts[0].components(separatedBy: "People visit it.").count - 1 == 5)
+    }
+
     @Test func retrievedTextStaysMessageText() async throws {
         // A document with control-token spellings: it reaches the model inside a user message, never
         // as its own turn (the chat template renders message content as text).
@@ -128,6 +174,33 @@ struct NoteBasedTests {
             .answer("Who directed Sinister?", context: StrategyContext(model: strict, retriever: retriever))
         #expect(kept.answer == "Scott Derrickson")
         #expect(kept.stopReason == "1 rejected update(s)")
+    }
+
+    @Test func chainFocusAnswersFromTheLinkedChainOnly() async throws {
+        // Four passages share the question's words; only Sinister links on (to Scott Derrickson).
+        // With one chain root the answer reads Sinister and its link, not the other hits.
+        let model = ScriptedModel { _ in ("Denver", -0.5) }
+        var parameters = NoteBased.Parameters()
+        parameters.passagesPerRetrieval = 4
+        parameters.maxRounds = 1
+        parameters.focus = .chains
+        parameters.chainRoots = 1
+        let retriever = FixedRetriever(passages: corpus, links: [1: [2]])
+        let result = try await NoteBased(parameters: parameters)
+            .answer("Where did the maker of the horror film Sinister come from?", context: StrategyContext(model: model, retriever: retriever))
+        #expect(result.passagesSeen.map(\.chunkID) == [1, 4, 5, 7, 2])
+        let last = model.prompts.last!
+        #expect(last.contains("[Sinister (film)]") && last.contains("[Scott Derrickson]"))
+        #expect(!last.contains("[Ethan Hawke]") && !last.contains("[Horror film]") && !last.contains("[Film]"))
+        #expect(result.citations.map(\.chunkID) == [2])
+        // The whole note without focus, and the variant's name.
+        parameters.focus = .all
+        let plain = ScriptedModel { _ in ("Denver", -0.5) }
+        _ = try await NoteBased(parameters: parameters)
+            .answer("Where did the maker of the horror film Sinister come from?", context: StrategyContext(model: plain, retriever: retriever))
+        #expect(plain.prompts.last!.contains("[Ethan Hawke]"))
+        parameters.focus = .chains
+        #expect(parameters.variantName == "notes[extractive,links,likelihood,chains1]")
     }
 
     @Test func extractiveNoteKeepsFirstAndMatchingSentences() {

@@ -25,6 +25,10 @@ public struct AskParameters: Sendable {
     public var strategy: StrategyChoice
     /// Passages for single-step (and per retrieval for notes and IRCoT when set).
     public var limit: Int?
+    /// Sentences single-step keeps of a passage it shortens (nil: passages stay whole).
+    public var sentencesPerPassage: Int? = SingleStep.defaultSentencesPerPassage
+    /// Tokens single-step's passages may take together (nil: no budget).
+    public var passageTokens: Int? = SingleStep.defaultPassageTokens
     public var retriever: RetrieverKind
     public var notes: NoteBased.Parameters
     public var ircot: IRCoT.Parameters
@@ -53,7 +57,8 @@ public struct AskParameters: Sendable {
     public func strategy(_ kind: StrategyKind) -> any AnsweringStrategy {
         switch kind {
         case .none: return NoRetrieval()
-        case .single: return SingleStep(limit: limit ?? SingleStep.defaultLimit)
+        case .single: return SingleStep(limit: limit ?? SingleStep.defaultLimit, sentencesPerPassage: sentencesPerPassage,
+                                               passageTokens: passageTokens)
         case .notes:
             var p = notes
             if let limit { p.passagesPerRetrieval = limit }
@@ -67,7 +72,11 @@ public struct AskParameters: Sendable {
 
     /// The name a strategy's results are filed under (`notes` variants are named by their settings).
     public func name(_ kind: StrategyKind) -> String {
-        kind == .notes ? notes.variantName : kind.rawValue
+        switch kind {
+        case .notes: return notes.variantName
+        case .single: return SingleStep(sentencesPerPassage: sentencesPerPassage, passageTokens: passageTokens).variantName
+        default: return kind.rawValue
+        }
     }
 }
 

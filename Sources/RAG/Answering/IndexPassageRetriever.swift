@@ -35,15 +35,20 @@ struct IndexPassageRetriever: PassageRetriever {
         let known = Set(passages.map(\.chunkID))
         let top = passages.map(\.score).max() ?? 1
         let seedScore = Dictionary(passages.map { ($0.chunkID, top > 0 ? max(0, $0.score) / top : 0) }, uniquingKeysWith: max)
-        var bridge: [Int64: Double] = [:]
+        var bridge: [Int64: (score: Double, from: Int64)] = [:]
         var records: [Int64: ChunkRecord] = [:]
         for link in links where !known.contains(link.to.id) {
-            bridge[link.to.id] = max(bridge[link.to.id] ?? 0, seedScore[link.from] ?? 0)
+            let score = seedScore[link.from] ?? 0
+            if let old = bridge[link.to.id], old.score > score || (old.score == score && old.from < link.from) {} else {
+                bridge[link.to.id] = (score, link.from)
+            }
             records[link.to.id] = link.to
         }
         let similarity = try similarities(question, to: Array(records.values))
         return records.values.map { record in
-            Self.passage(record, score: (similarity[record.id] ?? 0) + 0.5 * (bridge[record.id] ?? 0))
+            var p = Self.passage(record, score: (similarity[record.id] ?? 0) + 0.5 * (bridge[record.id]?.score ?? 0))
+            p.via = bridge[record.id]?.from
+            return p
         }
         .sorted { $0.score != $1.score ? $0.score > $1.score : $0.chunkID < $1.chunkID }
         .prefix(limit).map { $0 }

@@ -24,12 +24,15 @@ public struct EvaluationRecord: Sendable, Codable, Equatable {
     public var citations: [String]
     /// Why a multi-step strategy stopped (nil for one-step strategies and in older lines).
     public var stopReason: String?
+    /// Of `seconds`, the time spent in the language model and in retrieval (nil in older lines).
+    public var modelSeconds: Double?
+    public var retrievalSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, dataset, strategy, question, prediction, gold, em, f1, acc, steps
         case llmCalls = "llm_calls", promptTokens = "prompt_tokens", reusedPromptTokens = "reused_prompt_tokens"
         case generatedTokens = "generated_tokens", seconds, recall, passagesSeen = "passages_seen", citations
-        case stopReason = "stop_reason"
+        case stopReason = "stop_reason", modelSeconds = "model_seconds", retrievalSeconds = "retrieval_seconds"
     }
 
     /// The key a rerun finds the record by.
@@ -196,7 +199,8 @@ extension Engine {
                     reusedPromptTokens: result.usage.reusedPromptTokens, generatedTokens: result.usage.generatedTokens,
                     seconds: seconds, recall: Self.supportRecall(q, seen: result.passagesSeen),
                     passagesSeen: result.passagesSeen.count, citations: result.citations.map(\.document),
-                    stopReason: result.stopReason)
+                    stopReason: result.stopReason, modelSeconds: result.usage.seconds,
+                    retrievalSeconds: result.retrievalSeconds)
                 records.append(record)
                 onRecord(record, false)
             }

@@ -17,10 +17,10 @@ public struct RouterTrainingData: Sendable {
     public var resultFiles: [String]
     public var questionFiles: [String]
 
-    /// The route a strategy's results stand for: none A, single B, notes (any variant) and ircot C.
+    /// The route a strategy's results stand for: none A, single (any variant) B, notes (any variant) and ircot C.
     public static func route(ofStrategy name: String) -> RouteLabel? {
         if name == "none" { return .A }
-        if name == "single" { return .B }
+        if name == "single" || name.hasPrefix("single[") { return .B }
         if name.hasPrefix("notes") || name == "ircot" { return .C }
         return nil
     }

@@ -141,7 +141,7 @@ struct EvalCommand: AsyncParsableCommand {
         if showProgress && Terminal.stderrIsTerminal { Terminal.error("") }
         try sink?.close()
 
-        let order = ["none", "single", parameters.name(.notes), "ircot"]
+        let order = ["none", parameters.name(.single), parameters.name(.notes), "ircot"]
         func routeRow(_ routes: [String: Route]) -> (EvaluationRecord) -> String {
             { record in routes[record.questionKey].map { parameters.name($0.strategy) } ?? "" }
         }

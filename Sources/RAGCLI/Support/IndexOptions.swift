@@ -110,37 +110,68 @@ struct RetrievalOptions: ParsableArguments {
     var noSnap = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "notes variant: note writer,query writer,reviewer, e.g. extractive,links,likelihood (default) or model,model,model (the paper's).",
+        "notes variant: note writer,query writer,reviewer[,focus], e.g. extractive,links,likelihood (default) or model,model,model (the paper's); focus: all (the answer reads the whole note) or chains (the question's named passages, the first 3 found by a query and what links lead to from them; chainsN for N).",
         valueName: "w,q,r"))
     var notesVariant: String?
 
     @Option(name: .long, help: "notes: update rounds at most (paper: 3).")
     var maxRounds = 3
 
+    @Option(name: .long, help: ArgumentHelp(
+        "single: a shortened passage keeps its first sentence and those sharing most words with the question, n in all (0 = passages stay whole; default \(SingleStep.defaultSentencesPerPassage.map(String.init) ?? "0")).",
+        valueName: "n"))
+    var sentences: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "single: tokens the passages may take together, best first, whole while they fit, then shortened (see --sentences), then left out (0 = no budget; default \(SingleStep.defaultPassageTokens.map(String.init) ?? "0")). The prompt's length sets most of the time to answer.",
+        valueName: "n"))
+    var passageTokens: Int?
+
     func validate() throws {
         if let notesVariant { _ = try Self.parseVariant(notesVariant) }
         guard (0...10).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 0 and 10") }
+        if let sentences, !(0...50).contains(sentences) { throw ValidationError("--sentences must be between 0 and 50") }
+        if let passageTokens, !(0...100_000).contains(passageTokens) { throw ValidationError("--passage-tokens must be between 0 and 100000") }
     }
 
-    static func parseVariant(_ text: String) throws -> (NoteBased.NoteWriter, NoteBased.QueryWriter, NoteBased.Reviewer) {
+    static func parseVariant(_ text: String) throws -> NoteBased.Parameters {
         let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 3, let w = NoteBased.NoteWriter(rawValue: parts[0]),
+        let error = ValidationError("--notes-variant '\(text)': give extractive|model, links|model, likelihood|model and optionally all|chains|chainsN")
+        guard parts.count == 3 || parts.count == 4, let w = NoteBased.NoteWriter(rawValue: parts[0]),
               let q = NoteBased.QueryWriter(rawValue: parts[1]), let r = NoteBased.Reviewer(rawValue: parts[2]) else {
-            throw ValidationError("--notes-variant '\(text)': give three of extractive|model, links|model, likelihood|model")
+            throw error
         }
-        return (w, q, r)
+        var p = NoteBased.Parameters()
+        (p.noteWriter, p.queryWriter, p.reviewer) = (w, q, r)
+        if parts.count == 4 {
+            let focus = parts[3]
+            if focus == "all" {
+                p.focus = .all
+            } else if focus.hasPrefix("chains") {
+                p.focus = .chains
+                let digits = focus.dropFirst("chains".count)
+                if !digits.isEmpty {
+                    guard let n = Int(digits), (1...20).contains(n) else { throw error }
+                    p.chainRoots = n
+                }
+            } else {
+                throw error
+            }
+        }
+        return p
     }
 
     func parameters(strategy: StrategyChoice, limit: Int?) throws -> AskParameters {
         if let limit, !(1...50).contains(limit) { throw ValidationError("passages per retrieval must be between 1 and 50") }
         var p = AskParameters(strategy: strategy, limit: limit, retriever: retriever, snapAnswers: !noSnap)
         if let notesVariant {
-            let (w, q, r) = try Self.parseVariant(notesVariant)
-            p.notes.noteWriter = w
-            p.notes.queryWriter = q
-            p.notes.reviewer = r
+            let v = try Self.parseVariant(notesVariant)
+            (p.notes.noteWriter, p.notes.queryWriter, p.notes.reviewer) = (v.noteWriter, v.queryWriter, v.reviewer)
+            (p.notes.focus, p.notes.chainRoots) = (v.focus, v.chainRoots)
         }
         p.notes.maxRounds = maxRounds
+        if let sentences { p.sentencesPerPassage = sentences == 0 ? nil : sentences }
+        if let passageTokens { p.passageTokens = passageTokens == 0 ? nil : passageTokens }
         return p
     }
 }

@@ -12,18 +12,23 @@ public struct Passage: Sendable, Equatable, Hashable, Codable {
     public var text: String
     /// The retriever's score (higher is better; comparable within one retrieval).
     public var score: Double
+    /// For a passage found by following a link: the chunk id of the passage that links to it (or
+    /// that it links to) with the best score; nil for a passage found by a query.
+    public var via: Int64?
 
-    public init(chunkID: Int64, document: String, title: String, heading: String = "", text: String, score: Double = 0) {
+    public init(chunkID: Int64, document: String, title: String, heading: String = "", text: String, score: Double = 0,
+                via: Int64? = nil) {
         self.chunkID = chunkID
         self.document = document
         self.title = title
         self.heading = heading
         self.text = text
         self.score = score
+        self.via = via
     }
 
     enum CodingKeys: String, CodingKey {
-        case chunkID = "chunk_id", document, title, heading, text, score
+        case chunkID = "chunk_id", document, title, heading, text, score, via
     }
 
     /// The passage's label in a prompt: its title, and its heading when that says more.

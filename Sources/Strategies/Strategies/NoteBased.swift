@@ -19,6 +19,8 @@ public struct NoteBased: AnsweringStrategy {
     public enum NoteWriter: String, Sendable, CaseIterable, Codable { case extractive, model }
     public enum QueryWriter: String, Sendable, CaseIterable, Codable { case links, model }
     public enum Reviewer: String, Sendable, CaseIterable, Codable { case likelihood, model }
+    /// What the answer is read from: the whole note, or its chains (see ``Parameters/focus``).
+    public enum Focus: String, Sendable, CaseIterable, Codable { case all, chains }
 
     public struct Parameters: Sendable, Equatable {
         /// Passages per retrieval (the paper's `top_k`).
@@ -36,6 +38,12 @@ public struct NoteBased: AnsweringStrategy {
         public var sentencesPerPassage: Int? = 3
         /// Passages of documents the question names, added to the first retrieval (links variant).
         public var namedPassages = 2
+        /// `.chains`: the answer reads only the passages the question names, the first
+        /// `chainRoots` passages found by a query, and the passages reached from those by links
+        /// (transitively); a passage retrieved for the question's words that nothing links to is left
+        /// out of the answer (it stays in what the strategy saw). `.all`: the whole note.
+        public var focus = Focus.all
+        public var chainRoots = 3
 
         public init() {}
 
@@ -52,8 +60,12 @@ public struct NoteBased: AnsweringStrategy {
         /// A short name for reports: `notes`, or the variant, e.g. `notes[model,model,model]`.
         public var variantName: String {
             let base = Parameters()
-            if noteWriter == base.noteWriter && queryWriter == base.queryWriter && reviewer == base.reviewer { return "notes" }
-            return "notes[\(noteWriter.rawValue),\(queryWriter.rawValue),\(reviewer.rawValue)]"
+            let focusName = focus == base.focus && chainRoots == base.chainRoots ? ""
+                : focus == .all ? ",all" : ",chains\(chainRoots)"
+            if noteWriter == base.noteWriter && queryWriter == base.queryWriter && reviewer == base.reviewer && focusName.isEmpty {
+                return "notes"
+            }
+            return "notes[\(noteWriter.rawValue),\(queryWriter.rawValue),\(reviewer.rawValue)\(focusName)]"
         }
     }
 
@@ -90,6 +102,7 @@ public struct NoteBased: AnsweringStrategy {
         var usage = ModelUsage()
         var retrievalSeconds = 0.0
         var seen: [Passage] = []
+        var named: Set<Int64> = []
         var asked: [String]
 
         init(question: String, context: StrategyContext, parameters: Parameters, prompts: NotePrompts) {
@@ -107,6 +120,7 @@ public struct NoteBased: AnsweringStrategy {
             if parameters.queryWriter == .links && parameters.namedPassages > 0 {
                 let retriever = context.retriever, question = question, limit = parameters.namedPassages
                 let named = try Stopwatch.time(&retrievalSeconds) { try retriever.named(in: question, limit: limit) }
+                self.named = Set(named.map(\.chunkID))
                 initial = (named + initial).unseen(in: [])
             }
             seen = initial
@@ -234,10 +248,33 @@ public struct NoteBased: AnsweringStrategy {
 
         mutating func answer(from note: Note, stream: Bool = false) async throws -> AnswerWriter.Written {
             var writer = AnswerWriter(context: context)
+            let note = focused(note)
             let messages = context.prompts.note(note.text, question: question)
             if !stream { writer.context.observer = nil }
             return try await writer.write(messages, passages: note.passages, usage: &usage, stream: stream,
                                           logProbability: parameters.reviewer == .likelihood)
+        }
+
+        /// The note the answer reads (``Parameters/focus``).
+        func focused(_ note: Note) -> Note {
+            guard parameters.focus == .chains, let extractive = note.extractive else { return note }
+            var kept = Set<Int64>()
+            var roots = 0
+            for entry in extractive.entries where entry.passage.via == nil {
+                if named.contains(entry.passage.chunkID) {
+                    kept.insert(entry.passage.chunkID)
+                } else if roots < parameters.chainRoots {
+                    kept.insert(entry.passage.chunkID)
+                    roots += 1
+                }
+            }
+            // Links are found in rounds, after what they link from: one pass in note order follows chains.
+            for entry in extractive.entries {
+                if let via = entry.passage.via, kept.contains(via) { kept.insert(entry.passage.chunkID) }
+            }
+            var focused = extractive
+            focused.entries = extractive.entries.filter { kept.contains($0.passage.chunkID) }
+            return Note(extractive: focused, written: note.written, sources: note.sources)
         }
 
         mutating func generate(_ messages: [ChatMessage], tokens: Int) async throws -> String {

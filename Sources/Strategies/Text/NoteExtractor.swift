@@ -48,6 +48,15 @@ public struct NoteExtractor: Sendable {
         return note
     }
 
+    /// Each passage with only the sentences a note would keep of it, in the same order.
+    public func shorten(_ passages: [Passage], question: String) -> [Passage] {
+        extend(ExtractiveNote(), with: passages, question: question).entries.map { entry in
+            var p = entry.passage
+            p.text = entry.sentences.joined(separator: " ")
+            return p
+        }
+    }
+
     func select(_ passage: Passage, questionWords: Set<String>, titles: [[String]]) -> [String] {
         let sentences = split(passage.text)
         guard let limit = sentencesPerPassage, sentences.count > limit else { return sentences }
