@@ -4,13 +4,13 @@
 # `rag eval --out` lines of questions 0-39 (silver labels); never on questions 100 and later, which are
 # held out for reporting (benchmarks/answers/eval-s100.jsonl, eval-s200-l10.jsonl).
 #   bash scripts/train-default-router.sh [RESULTS.jsonl...]
-# (default: benchmarks/answers/eval-s0.jsonl, none and single on questions 0-39, and
-#  benchmarks/answers/eval-s0-l2-notes.jsonl, notes on questions 0-1, which also gives route C's cost)
+# (default: benchmarks/answers/router/train-s0.jsonl: the lines of the current defaults on the tune
+#  part, none and single on questions 0-39 and notes on questions 0-19, which also give each route's cost)
 # Run from the package root after `swift build -c release`; needs models/all-MiniLM-L6-v2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then results=("$@"); else
-  results=(benchmarks/answers/eval-s0.jsonl benchmarks/answers/eval-s0-l2-notes.jsonl); fi
+  results=(benchmarks/answers/router/train-s0.jsonl); fi
 questions=../shared/data/questions
 rag="${RAG_BINARY:-.build/release/rag}"
 lines=$(cat "${results[@]}" | wc -l)
