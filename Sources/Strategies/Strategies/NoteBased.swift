@@ -44,9 +44,11 @@ public struct NoteBased: AnsweringStrategy {
         /// out of the answer (it stays in what the strategy saw). `.all`: the whole note.
         ///
         /// A 0.5B reader given the whole note often answers from a look-alike passage (another film's
-        /// director, who died somewhere else) instead of the linked one. On questions 0-19 of the
-        /// three multi-hop dev files, chains of 3 roots gave F1 27.1 against 25.8 for the whole note
-        /// (single-step: 20.3), reading 10% fewer prompt tokens (benchmarks/answers/README.md).
+        /// director, who died somewhere else) instead of the linked one. Chosen on questions 0-19 of
+        /// the five dev files: F1 30.7 against 28.4 for the whole note (multi-hop 27.1 against 25.8),
+        /// with 14% fewer prompt tokens. On the held-out questions 100-139 the two are within noise
+        /// overall (36.7 against 37.3) and chains is lower on the multi-hop sets (29.7 against 31.6):
+        /// see benchmarks/answers/README.md before building on it.
         public var focus = Focus.chains
         public var chainRoots = 3
 
