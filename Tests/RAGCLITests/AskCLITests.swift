@@ -31,6 +31,17 @@ struct AskCLITests {
         #expect(missing.status == 1 && missing.stderr.contains("rag ingest"))
         let badModel = try CLIHarness.run(["ask", "anything", "--index", index, "-m", "/nonexistent.gguf"])
         #expect(badModel.status == 1 && badModel.stderr.contains("nonexistent.gguf"))
+        // The answering settings are checked before anything loads: usage errors, exit 64.
+        for (flags, message) in [(["--passage-tokens", "200000"], "--passage-tokens must be between"),
+                                 (["--sentences", "51"], "--sentences must be between"),
+                                 (["--notes-variant", "extractive,links,likelihood,chains0"], "chainsN")] {
+            let r = try CLIHarness.run(["ask", "anything", "--index", index] + flags)
+            #expect(r.status == 64 && r.stderr.contains(message), "\(flags): \(r.stderr)")
+        }
+        // Whole passages and the whole note are still there, and answer.
+        let whole = try CLIHarness.run(["ask", "Which river runs through Kettlewick?", "--strategy", "notes", "--json", "--index", index,
+                                        "--sentences", "0", "--passage-tokens", "0", "--notes-variant", "extractive,links,likelihood,all"])
+        #expect(whole.status == 0 && !((try? whole.json())?["answer"] as? String ?? "").isEmpty, "\(whole.stderr)")
     }
 
     /// `rag eval` on a user's own question file: the table as JSON, `--out` lines, and a rerun that
