@@ -27,5 +27,5 @@ with open(out, "w") as f:
     f.write("    /// The shipped router, decoded and checked (the engine keeps it once loaded).\n")
     f.write("    static func model() throws -> RouterModel { try RouterModel.decode(Data(json.utf8), path: \"the shipped router\") }\n\n")
     f.write("    static let json = #\"\"\"\n" + text + "\n\"\"\"#\n}\n")
-print(f"wrote {out} ({len(text)} bytes of JSON)")
+print(f"wrote Sources/RAG/Routing/DefaultRouter.swift ({len(text)} bytes of JSON)")
 PY
