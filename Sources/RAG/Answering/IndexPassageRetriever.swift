@@ -38,10 +38,10 @@ struct IndexPassageRetriever: PassageRetriever {
         var bridge: [Int64: (score: Double, from: Int64)] = [:]
         var records: [Int64: ChunkRecord] = [:]
         for link in links where !known.contains(link.to.id) {
+            // The best-scoring passage that links to it (the lowest id among equals) is the one it is reached from.
             let score = seedScore[link.from] ?? 0
-            if let old = bridge[link.to.id], old.score > score || (old.score == score && old.from < link.from) {} else {
-                bridge[link.to.id] = (score, link.from)
-            }
+            let kept = bridge[link.to.id].map { $0.score > score || ($0.score == score && $0.from < link.from) } ?? false
+            if !kept { bridge[link.to.id] = (score, link.from) }
             records[link.to.id] = link.to
         }
         let similarity = try similarities(question, to: Array(records.values))

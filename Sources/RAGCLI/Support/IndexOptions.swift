@@ -164,11 +164,7 @@ struct RetrievalOptions: ParsableArguments {
     func parameters(strategy: StrategyChoice, limit: Int?) throws -> AskParameters {
         if let limit, !(1...50).contains(limit) { throw ValidationError("passages per retrieval must be between 1 and 50") }
         var p = AskParameters(strategy: strategy, limit: limit, retriever: retriever, snapAnswers: !noSnap)
-        if let notesVariant {
-            let v = try Self.parseVariant(notesVariant)
-            (p.notes.noteWriter, p.notes.queryWriter, p.notes.reviewer) = (v.noteWriter, v.queryWriter, v.reviewer)
-            (p.notes.focus, p.notes.chainRoots) = (v.focus, v.chainRoots)
-        }
+        if let notesVariant { p.notes = try Self.parseVariant(notesVariant) }
         p.notes.maxRounds = maxRounds
         if let sentences { p.sentencesPerPassage = sentences == 0 ? nil : sentences }
         if let passageTokens { p.passageTokens = passageTokens == 0 ? nil : passageTokens }

@@ -75,10 +75,11 @@ public struct SingleStep: AnsweringStrategy {
         var used = 0
         for passage in passages {
             var candidate = passage
-            if used + tokens(candidate) > budget, sentencesPerPassage != nil {
-                candidate = extractor.shorten([passage], question: question).first ?? passage
+            var size = tokens(passage)
+            if used + size > budget, sentencesPerPassage != nil,
+               let short = extractor.shorten([passage], question: question).first {
+                (candidate, size) = (short, tokens(short))
             }
-            let size = tokens(candidate)
             if used + size > budget { continue }
             kept.append(candidate)
             used += size
