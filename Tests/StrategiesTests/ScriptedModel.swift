@@ -46,6 +46,15 @@ final class ScriptedModel: LanguageModel, @unchecked Sendable {
 struct FixedRetriever: PassageRetriever {
     var passages: [Passage]
     var links: [Int64: [Int64]] = [:]
+    /// Whether `named(in:)` finds the passages whose titles the question contains (else none).
+    var findsNamedTitles = false
+
+    func named(in question: String, limit: Int) throws -> [Passage] {
+        guard findsNamedTitles else { return [] }
+        let text = question.lowercased()
+        return Array(passages.filter { text.contains($0.title.lowercased()) }
+            .sorted { $0.title.count > $1.title.count }.prefix(limit))
+    }
 
     func retrieve(_ query: String, limit: Int) throws -> [Passage] {
         let words = Set(AnswerMetrics.tokens(query))
@@ -64,4 +73,19 @@ struct FixedRetriever: PassageRetriever {
 
 func passage(_ id: Int64, _ title: String, _ text: String) -> Passage {
     Passage(chunkID: id, document: "doc-\(id)", title: title, text: text)
+}
+
+/// Collects a strategy's events (observers may be called from any thread).
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [StrategyEvent] = []
+
+    var observer: StrategyObserver { { event in self.lock.withLock { self.events.append(event) } } }
+
+    /// The streamed answer text, joined.
+    var answerText: String {
+        lock.withLock {
+            events.map { if case .answerText(let text) = $0 { return text } else { return "" } }.joined()
+        }
+    }
 }

@@ -203,6 +203,34 @@ struct NoteBasedTests {
         #expect(parameters.variantName == "notes[extractive,links,likelihood,chains1]")
     }
 
+    @Test func namedFocusRootsChainsAtTheNamedDocumentsOnly() async throws {
+        // The question names "Sinister (film)": with `.named` it is the only root, so the other hits
+        // for the question's words (Horror film, Film) stay out of the answer; Scott Derrickson,
+        // reached by its link, is read.
+        let model = ScriptedModel { _ in ("Denver", -0.5) }
+        var parameters = NoteBased.Parameters()
+        parameters.passagesPerRetrieval = 3
+        parameters.maxRounds = 1
+        parameters.namedPassages = 1
+        parameters.focus = .named
+        let retriever = FixedRetriever(passages: corpus, links: [1: [2]], findsNamedTitles: true)
+        let question = "Where did the maker of the horror film Sinister (film) come from?"
+        let result = try await NoteBased(parameters: parameters)
+            .answer(question, context: StrategyContext(model: model, retriever: retriever))
+        #expect(result.passagesSeen.map(\.chunkID).first == 1)
+        #expect(result.passagesSeen.contains { $0.chunkID == 2 })
+        let last = model.prompts.last!
+        #expect(last.contains("[Sinister (film)]") && last.contains("[Scott Derrickson]"))
+        #expect(!last.contains("[Horror film]") && !last.contains("[Film]"))
+        #expect(parameters.variantName == "notes[extractive,links,likelihood,named3]")
+        // Naming nothing, the first passages found are the roots, as with `.chains`.
+        let plain = ScriptedModel { _ in ("Denver", -0.5) }
+        let unnamed = FixedRetriever(passages: corpus, links: [1: [2]])
+        _ = try await NoteBased(parameters: parameters)
+            .answer("Where did the maker of the horror film Sinister come from?", context: StrategyContext(model: plain, retriever: unnamed))
+        #expect(plain.prompts.last!.contains("[Horror film]"))
+    }
+
     @Test func extractiveNoteKeepsFirstAndMatchingSentences() {
         let p = passage(9, "Sinister (film)", "Sinister is a film. It was shot in 2011. The score is by Christopher Young. Derrickson directed it in Denver.")
         let note = NoteExtractor(sentencesPerPassage: 2).extend(ExtractiveNote(), with: [p], question: "Where did Derrickson direct?")
@@ -243,6 +271,51 @@ struct IRCoTTests {
         #expect(result.usage.calls == 4)
         #expect(IRCoT.firstSentence("J. K. Rowling wrote it. Then more.") == "J. K. Rowling wrote it.")
         #expect(IRCoT.isReasoning("So the answer is 5."))
+    }
+}
+
+struct YesNoAnswerTests {
+    @Test func questionForms() {
+        #expect(QuestionForm.expectsYesNo("Are both Jim McBride and Neil Jordan American?"))
+        #expect(QuestionForm.expectsYesNo("did Sinister come out in 2012"))
+        #expect(QuestionForm.expectsYesNo("Isn't Denver in Colorado?"))
+        #expect(!QuestionForm.expectsYesNo("Is Sinister or Insidious older?"))
+        #expect(!QuestionForm.expectsYesNo("Which film came out first, Sinister or Insidious?"))
+        #expect(!QuestionForm.expectsYesNo("What is the cause of death of the director?"))
+        #expect(!QuestionForm.expectsYesNo("Island of the director's birth?"))
+        #expect(QuestionForm.isYesOrNo("Yes.") && QuestionForm.isYesOrNo(" no") && !QuestionForm.isYesOrNo("Yesterday"))
+    }
+
+    @Test func onlyAYesNoQuestionIsOfferedYesOrNo() {
+        let prompts = AnswerPrompts()
+        #expect(prompts.passages([], question: "Was Sinister directed by Scott Derrickson?")[0].content.contains("yes or no"))
+        #expect(!prompts.passages([], question: "Who directed Sinister?")[0].content.contains("yes or no"))
+        #expect(!prompts.closedBook("Who directed Sinister?")[0].content.contains("yes or no"))
+        #expect(prompts.closedBook("Did Scott Derrickson direct Sinister?")[0].content.contains("yes or no"))
+    }
+
+    @Test func aBareYesToAnotherQuestionIsAskedAgainAndNeverStreamed() async throws {
+        let model = ScriptedModel { prompt in prompt.contains("does not ask yes or no") ? "Scott Derrickson" : "Yes" }
+        let log = EventLog()
+        let context = StrategyContext(model: model, retriever: FixedRetriever(passages: corpus), observer: log.observer)
+        let result = try await SingleStep(limit: 3).answer("Who directed the film Sinister?", context: context)
+        #expect(result.answer == "Scott Derrickson" && result.usage.calls == 2)
+        #expect(log.answerText == "Scott Derrickson")
+        // The second call continues the same chat: the first prompt is its prefix.
+        #expect(model.prompts[1].hasPrefix(model.prompts[0]))
+    }
+
+    @Test func aYesNoQuestionKeepsItsYesAndAStubbornYesIsKept() async throws {
+        let model = ScriptedModel { _ in "Yes" }
+        let log = EventLog()
+        let context = StrategyContext(model: model, retriever: FixedRetriever(passages: corpus), observer: log.observer)
+        let asked = try await SingleStep(limit: 3).answer("Was Sinister directed by Scott Derrickson?", context: context)
+        #expect(asked.answer == "Yes" && asked.usage.calls == 1 && log.answerText == "Yes")
+        let other = EventLog()
+        var stubborn = context
+        stubborn.observer = other.observer
+        let kept = try await SingleStep(limit: 3).answer("Who directed the film Sinister?", context: stubborn)
+        #expect(kept.answer == "Yes" && kept.usage.calls == 2 && other.answerText == "Yes")
     }
 }
 

@@ -110,7 +110,7 @@ struct RetrievalOptions: ParsableArguments {
     var noSnap = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "notes variant: note writer,query writer,reviewer[,focus], e.g. extractive,links,likelihood (default) or model,model,model (the paper's); focus: all (the answer reads the whole note) or chains (the question's named passages, the first 3 found by a query and what links lead to from them; chainsN for N).",
+        "notes variant: note writer,query writer,reviewer[,focus], e.g. extractive,links,likelihood (default) or model,model,model (the paper's); focus: all (the answer reads the whole note) or chains (the question's named passages, the first 3 found by a query and what links lead to from them; chainsN for N) or named (as chains, but only the named passages are roots when the question names any).",
         valueName: "w,q,r"))
     var notesVariant: String?
 
@@ -136,7 +136,7 @@ struct RetrievalOptions: ParsableArguments {
 
     static func parseVariant(_ text: String) throws -> NoteBased.Parameters {
         let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        let error = ValidationError("--notes-variant '\(text)': give extractive|model, links|model, likelihood|model and optionally all|chains|chainsN")
+        let error = ValidationError("--notes-variant '\(text)': give extractive|model, links|model, likelihood|model and optionally all|chains|chainsN|named|namedN")
         guard parts.count == 3 || parts.count == 4, let w = NoteBased.NoteWriter(rawValue: parts[0]),
               let q = NoteBased.QueryWriter(rawValue: parts[1]), let r = NoteBased.Reviewer(rawValue: parts[2]) else {
             throw error
@@ -147,9 +147,9 @@ struct RetrievalOptions: ParsableArguments {
             let focus = parts[3]
             if focus == "all" {
                 p.focus = .all
-            } else if focus.hasPrefix("chains") {
-                p.focus = .chains
-                let digits = focus.dropFirst("chains".count)
+            } else if let kind = [NoteBased.Focus.chains, .named].first(where: { focus.hasPrefix($0.rawValue) }) {
+                p.focus = kind
+                let digits = focus.dropFirst(kind.rawValue.count)
                 if !digits.isEmpty {
                     guard let n = Int(digits), (1...20).contains(n) else { throw error }
                     p.chainRoots = n

@@ -15,20 +15,35 @@ struct AnswerWriter {
     }
 
     /// - Parameters:
-    ///   - stream: report the text as `.answerText` events while it is generated.
+    ///   - question: the question asked; when its wording does not ask yes or no and the model
+    ///     replies with a bare yes or no anyway, the writer asks once more in the same chat (the
+    ///     prompt's prefix comes from the cache) and keeps the second reply if it is a phrase.
+    ///   - stream: report the text as `.answerText` events while it is generated (a reply that may
+    ///     still become a bare yes or no is held back until it cannot).
     ///   - logProbability: record the answer's mean token log-probability.
-    func write(_ messages: [ChatMessage], passages: [Passage], usage: inout ModelUsage,
+    func write(_ messages: [ChatMessage], question: String, passages: [Passage], usage: inout ModelUsage,
                stream: Bool = true, logProbability: Bool = false) async throws -> Written {
-        try Task.checkCancellation()
-        let parameters = context.prompts.shortAnswerParameters(logProbabilities: logProbability)
-        let result: GenerationResult
-        if stream, let observer = context.observer {
-            result = try await context.model.complete(.chat(messages), parameters: parameters) { observer(.answerText($0)) }
-        } else {
-            result = try await context.model.complete(.chat(messages), parameters: parameters)
-        }
+        let yesNoAllowed = QuestionForm.expectsYesNo(question)
+        let observer = stream ? context.observer : nil
+        let gate = observer.map { StreamGate(holdsYesOrNo: !yesNoAllowed, emit: $0) }
+        var result = try await generate(messages, logProbability: logProbability, gate: gate)
         usage.add(result)
-        let cleaned = AnswerCleaner.clean(result.text)
+        var cleaned = AnswerCleaner.clean(result.text)
+        if !yesNoAllowed && QuestionForm.isYesOrNo(cleaned) {
+            let again = messages + [.assistant(result.text), .user(context.prompts.notYesOrNo)]
+            let retryGate = observer.map { StreamGate(holdsYesOrNo: true, emit: $0) }
+            let second = try await generate(again, logProbability: logProbability, gate: retryGate)
+            usage.add(second)
+            let secondCleaned = AnswerCleaner.clean(second.text)
+            if !secondCleaned.isEmpty && !QuestionForm.isYesOrNo(secondCleaned) {
+                (result, cleaned) = (second, secondCleaned)
+                retryGate?.finish()
+            } else {
+                gate?.finish()
+            }
+        } else {
+            gate?.finish()
+        }
         let answer = context.snapper.map { $0.snap(cleaned, to: passages.map(\.text)) } ?? cleaned
         var meanLogProbability: Double?
         if logProbability {
@@ -39,6 +54,13 @@ struct AnswerWriter {
         }
         return Written(answer: answer, raw: result.text, citations: Self.cite(answer, in: passages),
                        logProbability: meanLogProbability)
+    }
+
+    private func generate(_ messages: [ChatMessage], logProbability: Bool, gate: StreamGate?) async throws -> GenerationResult {
+        try Task.checkCancellation()
+        let parameters = context.prompts.shortAnswerParameters(logProbabilities: logProbability)
+        guard let gate else { return try await context.model.complete(.chat(messages), parameters: parameters) }
+        return try await context.model.complete(.chat(messages), parameters: parameters) { gate.receive($0) }
     }
 
     /// The passages an answer is found in (normalised substring), else those sharing the most of its
@@ -56,6 +78,44 @@ struct AnswerWriter {
             return Array(zip(passages, overlaps).filter { $0.1 == best }.map(\.0).prefix(limit))
         }
         return [passages[0]]
+    }
+}
+
+/// Passes streamed answer text on, holding it back while it may still be a bare "yes" or "no" (when
+/// asked to), so a reply the writer will replace never reaches the reader.
+final class StreamGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private let emit: StrategyObserver
+    private var held = ""
+    private var holding: Bool
+
+    init(holdsYesOrNo: Bool, emit: @escaping StrategyObserver) {
+        self.holding = holdsYesOrNo
+        self.emit = emit
+    }
+
+    func receive(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard holding else { emit(.answerText(text)); return }
+        held += text
+        let letters = held.lowercased().filter(\.isLetter)
+        let mayBecomeYesOrNo = ["yes", "no"].contains { $0.hasPrefix(letters) }
+            && held.allSatisfy { $0.isLetter || $0.isWhitespace || $0.isPunctuation }
+        if !mayBecomeYesOrNo { flush() }
+    }
+
+    /// The reply is kept: pass on what was held back.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        flush()
+    }
+
+    private func flush() {
+        holding = false
+        if !held.isEmpty { emit(.answerText(held)) }
+        held = ""
     }
 }
 

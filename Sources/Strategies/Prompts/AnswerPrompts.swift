@@ -18,24 +18,45 @@ public struct AnswerPrompts: Sendable {
         You answer questions using the passages you are given. Reply with the answer only: a short \
         phrase copied from the passages (a name, place, date or number), or yes or no. No explanation.
         """
+    /// For a question whose wording does not ask yes or no (``QuestionForm``): offering "yes or no"
+    /// makes a 0.5B model answer "Yes" to "What is the cause of death of …?".
+    static let phraseAnswerSystem = """
+        You answer questions using the passages you are given. Reply with the answer only: a short \
+        phrase copied from the passages (a name, place, date or number). No explanation.
+        """
+    static let closedBookPhraseSystem = """
+        You answer questions from your own knowledge. Reply with the answer only: a short phrase \
+        (a name, place, date or number). No explanation.
+        """
     static let closedBookSystem = """
         You answer questions from your own knowledge. Reply with the answer only: a short phrase \
         (a name, place, date or number), or yes or no. No explanation.
         """
 
+    /// The follow-up when a question that does not ask yes or no got a bare yes or no.
+    public var notYesOrNo = """
+        That does not answer the question: it does not ask yes or no. Reply with the short phrase \
+        that answers it (a name, place, date or number).
+        """
+
     /// A question alone (no retrieval).
     public func closedBook(_ question: String) -> [ChatMessage] {
-        [.system(Self.closedBookSystem), .user("Question: \(question)\nAnswer:")]
+        let system = QuestionForm.expectsYesNo(question) ? Self.closedBookSystem : Self.closedBookPhraseSystem
+        return [.system(system), .user("Question: \(question)\nAnswer:")]
     }
 
     /// A question over numbered passages, best first.
     public func passages(_ passages: [Passage], question: String) -> [ChatMessage] {
-        [.system(Self.shortAnswerSystem), .user(Self.passageBlock(passages) + Self.questionBlock(question))]
+        [.system(Self.system(for: question)), .user(Self.passageBlock(passages) + Self.questionBlock(question))]
     }
 
     /// A question over a note (notes strategy): the note is text the strategy assembled.
     public func note(_ note: String, question: String) -> [ChatMessage] {
-        [.system(Self.shortAnswerSystem), .user("Notes:\n\n\(note)\n\n" + Self.questionBlock(question))]
+        [.system(Self.system(for: question)), .user("Notes:\n\n\(note)\n\n" + Self.questionBlock(question))]
+    }
+
+    static func system(for question: String) -> String {
+        QuestionForm.expectsYesNo(question) ? shortAnswerSystem : phraseAnswerSystem
     }
 
     static func passageBlock(_ passages: [Passage]) -> String {

@@ -93,7 +93,7 @@ public struct IRCoT: AnsweringStrategy {
         let fitted = PromptBudget.fit(passages, model: context.model, reserve: prompts.answerTokens + 16) {
             prompts.passages($0, question: question)
         }
-        let written = try await writer.write(prompts.passages(fitted, question: question), passages: fitted, usage: &usage)
+        let written = try await writer.write(prompts.passages(fitted, question: question), question: question, passages: fitted, usage: &usage)
         return StrategyResult(answer: written.answer, rawAnswer: written.raw, citations: written.citations,
                               passagesSeen: passages, steps: steps, usage: usage, retrievalSeconds: retrievalSeconds,
                               stopReason: stop)

@@ -8,7 +8,7 @@ public struct NoRetrieval: AnsweringStrategy {
         var usage = ModelUsage()
         var writer = AnswerWriter(context: context)
         writer.context.snapper = nil
-        let written = try await writer.write(context.prompts.closedBook(question), passages: [], usage: &usage)
+        let written = try await writer.write(context.prompts.closedBook(question), question: question, passages: [], usage: &usage)
         return StrategyResult(answer: written.answer, rawAnswer: written.raw, citations: [], passagesSeen: [],
                               steps: 0, usage: usage, retrievalSeconds: 0)
     }

@@ -20,7 +20,7 @@ public struct NoteBased: AnsweringStrategy {
     public enum QueryWriter: String, Sendable, CaseIterable, Codable { case links, model }
     public enum Reviewer: String, Sendable, CaseIterable, Codable { case likelihood, model }
     /// What the answer is read from: the whole note, or its chains (see ``Parameters/focus``).
-    public enum Focus: String, Sendable, CaseIterable, Codable { case all, chains }
+    public enum Focus: String, Sendable, CaseIterable, Codable { case all, chains, named }
 
     public struct Parameters: Sendable, Equatable {
         /// Passages per retrieval (the paper's `top_k`).
@@ -49,6 +49,11 @@ public struct NoteBased: AnsweringStrategy {
         /// with 14% fewer prompt tokens. On the held-out questions 100-139 the two are within noise
         /// overall (36.7 against 37.3) and chains is lower on the multi-hop sets (29.7 against 31.6):
         /// see benchmarks/answers/README.md before building on it.
+        /// `.named`: as `.chains`, but when the question names documents, only those are roots (the
+        /// first passages found by a query are roots only when it names none). On questions 0-39 of
+        /// the three multi-hop dev files (119 q, session 11 prompts) it scored 27.8 F1 against 30.3
+        /// for `.chains`: far better on 2WikiMultihopQA (31.4 against 22.9, whose questions name
+        /// the film exactly), far worse on MuSiQue (10.0 against 24.1), so not the default.
         public var focus = Focus.chains
         public var chainRoots = 3
 
@@ -68,7 +73,7 @@ public struct NoteBased: AnsweringStrategy {
         public var variantName: String {
             let base = Parameters()
             let focusName = focus == base.focus && chainRoots == base.chainRoots ? ""
-                : focus == .all ? ",all" : ",chains\(chainRoots)"
+                : focus == .all ? ",all" : ",\(focus.rawValue)\(chainRoots)"
             if noteWriter == base.noteWriter && queryWriter == base.queryWriter && reviewer == base.reviewer && focusName.isEmpty {
                 return "notes"
             }
@@ -258,19 +263,20 @@ public struct NoteBased: AnsweringStrategy {
             let note = focused(note)
             let messages = context.prompts.note(note.text, question: question)
             if !stream { writer.context.observer = nil }
-            return try await writer.write(messages, passages: note.passages, usage: &usage, stream: stream,
+            return try await writer.write(messages, question: question, passages: note.passages, usage: &usage, stream: stream,
                                           logProbability: parameters.reviewer == .likelihood)
         }
 
         /// The note the answer reads (``Parameters/focus``).
         func focused(_ note: Note) -> Note {
-            guard parameters.focus == .chains, let extractive = note.extractive else { return note }
+            guard parameters.focus != .all, let extractive = note.extractive else { return note }
             var kept = Set<Int64>()
             var roots = 0
+            let namedOnly = parameters.focus == .named && extractive.entries.contains { named.contains($0.passage.chunkID) }
             for entry in extractive.entries where entry.passage.via == nil {
                 if named.contains(entry.passage.chunkID) {
                     kept.insert(entry.passage.chunkID)
-                } else if roots < parameters.chainRoots {
+                } else if !namedOnly && roots < parameters.chainRoots {
                     kept.insert(entry.passage.chunkID)
                     roots += 1
                 }

@@ -59,7 +59,7 @@ public struct SingleStep: AnsweringStrategy {
         }
         var usage = ModelUsage()
         let written = try await AnswerWriter(context: context)
-            .write(prompts.passages(passages, question: question), passages: passages, usage: &usage)
+            .write(prompts.passages(passages, question: question), question: question, passages: passages, usage: &usage)
         return StrategyResult(answer: written.answer, rawAnswer: written.raw, citations: written.citations,
                               passagesSeen: found, steps: 1, usage: usage, retrievalSeconds: retrievalSeconds)
     }
