@@ -34,7 +34,8 @@ struct AskCLITests {
         // The answering settings are checked before anything loads: usage errors, exit 64.
         for (flags, message) in [(["--passage-tokens", "200000"], "--passage-tokens must be between"),
                                  (["--sentences", "51"], "--sentences must be between"),
-                                 (["--notes-variant", "extractive,links,likelihood,chains0"], "chainsN")] {
+                                 (["--notes-variant", "extractive,links,likelihood,chains0"], "chainsN"),
+                                 (["--notes-variant", "extractive,links,likelihood,namedX"], "namedN")] {
             let r = try CLIHarness.run(["ask", "anything", "--index", index] + flags)
             #expect(r.status == 64 && r.stderr.contains(message), "\(flags): \(r.stderr)")
         }
