@@ -69,7 +69,7 @@ struct AnswerWriter {
         guard !passages.isEmpty else { return [] }
         let target = AnswerMetrics.normalize(answer)
         let words = Set(AnswerMetrics.tokens(answer))
-        if !target.isEmpty, !["yes", "no"].contains(target) {
+        if !target.isEmpty, !QuestionForm.isYesOrNo(answer) {
             let containing = passages.filter { AnswerMetrics.normalize($0.title + " " + $0.text).contains(target) }
             if !containing.isEmpty { return Array(containing.prefix(limit)) }
         }

@@ -14,24 +14,15 @@ public struct AnswerPrompts: Sendable {
         self.answerTokens = answerTokens
     }
 
-    static let shortAnswerSystem = """
-        You answer questions using the passages you are given. Reply with the answer only: a short \
-        phrase copied from the passages (a name, place, date or number), or yes or no. No explanation.
-        """
-    /// For a question whose wording does not ask yes or no (``QuestionForm``): offering "yes or no"
+    /// The instructions: answer from the passages or from the model's own knowledge; "yes or no" is
+    /// offered only when the question's wording asks for it (``QuestionForm``), since offering it
     /// makes a 0.5B model answer "Yes" to "What is the cause of death of …?".
-    static let phraseAnswerSystem = """
-        You answer questions using the passages you are given. Reply with the answer only: a short \
-        phrase copied from the passages (a name, place, date or number). No explanation.
-        """
-    static let closedBookPhraseSystem = """
-        You answer questions from your own knowledge. Reply with the answer only: a short phrase \
-        (a name, place, date or number). No explanation.
-        """
-    static let closedBookSystem = """
-        You answer questions from your own knowledge. Reply with the answer only: a short phrase \
-        (a name, place, date or number), or yes or no. No explanation.
-        """
+    static func system(passages: Bool, question: String) -> String {
+        let source = passages ? "using the passages you are given" : "from your own knowledge"
+        let phrase = passages ? "a short phrase copied from the passages" : "a short phrase"
+        let yesNo = QuestionForm.expectsYesNo(question) ? ", or yes or no" : ""
+        return "You answer questions \(source). Reply with the answer only: \(phrase) (a name, place, date or number)\(yesNo). No explanation."
+    }
 
     /// The follow-up when a question that does not ask yes or no got a bare yes or no.
     public var notYesOrNo = """
@@ -41,22 +32,17 @@ public struct AnswerPrompts: Sendable {
 
     /// A question alone (no retrieval).
     public func closedBook(_ question: String) -> [ChatMessage] {
-        let system = QuestionForm.expectsYesNo(question) ? Self.closedBookSystem : Self.closedBookPhraseSystem
-        return [.system(system), .user("Question: \(question)\nAnswer:")]
+        [.system(Self.system(passages: false, question: question)), .user("Question: \(question)\nAnswer:")]
     }
 
     /// A question over numbered passages, best first.
     public func passages(_ passages: [Passage], question: String) -> [ChatMessage] {
-        [.system(Self.system(for: question)), .user(Self.passageBlock(passages) + Self.questionBlock(question))]
+        [.system(Self.system(passages: true, question: question)), .user(Self.passageBlock(passages) + Self.questionBlock(question))]
     }
 
     /// A question over a note (notes strategy): the note is text the strategy assembled.
     public func note(_ note: String, question: String) -> [ChatMessage] {
-        [.system(Self.system(for: question)), .user("Notes:\n\n\(note)\n\n" + Self.questionBlock(question))]
-    }
-
-    static func system(for question: String) -> String {
-        QuestionForm.expectsYesNo(question) ? shortAnswerSystem : phraseAnswerSystem
+        [.system(Self.system(passages: true, question: question)), .user("Notes:\n\n\(note)\n\n" + Self.questionBlock(question))]
     }
 
     static func passageBlock(_ passages: [Passage]) -> String {

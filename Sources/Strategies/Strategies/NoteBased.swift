@@ -171,7 +171,7 @@ public struct NoteBased: AnsweringStrategy {
                     let old = bestAnswer!
                     let newLP = new.logProbability ?? -.infinity, oldLP = old.logProbability ?? -.infinity
                     let target = AnswerMetrics.normalize(new.answer)
-                    let supported = !target.isEmpty && !["yes", "no"].contains(target)
+                    let supported = !target.isEmpty && !QuestionForm.isYesOrNo(new.answer)
                         && found.contains { AnswerMetrics.normalize($0.title + " " + $0.text).contains(target) }
                     accepted = newLP > oldLP || supported
                     reason = String(format: "answer log-probability %.2f → %.2f%@", oldLP, newLP,

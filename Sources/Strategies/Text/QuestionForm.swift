@@ -1,7 +1,8 @@
 /// What kind of reply a question's wording asks for.
 ///
 /// A small model answers "Yes" to questions that do not ask yes or no ("What is the cause of death
-/// of …?"); the answer writer uses this to ask again when that happens.
+/// of …?") when the prompt offers yes or no: the prompts offer it only where this says so, and the
+/// answer writer asks again when a bare yes or no answers another question.
 public enum QuestionForm {
     /// Words that open a yes/no question ("Are both … American?", "Did … win?"), normalised.
     static let auxiliaries: Set<String> = [
