@@ -40,6 +40,13 @@ public enum CrossValidation {
     ///   - penalty: the L2 penalty of each input (default: `parameters.l2` for all).
     public static func evaluate(_ examples: [RouteExample], rows: [[Float]], folds: Int,
                                 parameters: TrainingParameters, penalty: [Float]? = nil) -> RouterEvaluation {
+        heldOut(examples, rows: rows, folds: folds, parameters: parameters, penalty: penalty).evaluation
+    }
+
+    /// As ``evaluate(_:rows:folds:parameters:penalty:)``, with each example's calibrated held-out
+    /// probabilities (nil for an example whose fold could not be trained), in the order of `examples`.
+    public static func heldOut(_ examples: [RouteExample], rows: [[Float]], folds: Int, parameters: TrainingParameters,
+                               penalty: [Float]? = nil) -> (evaluation: RouterEvaluation, probabilities: [[Double]?]) {
         let classes = RouteLabel.allCases.count
         let assignment = examples.map { fold(of: $0.key, folds: folds, seed: parameters.seed) }
         var heldOut: [(example: Int, logits: [Float])] = []
@@ -56,15 +63,18 @@ public enum CrossValidation {
         let temperature = SoftmaxRegression.fittingTemperature(logits: heldOut.map(\.logits), labels: labels)
         var all = ConfusionMatrix(classes: classes), silver = ConfusionMatrix(classes: classes)
         var loss = 0.0
+        var probabilities = [[Double]?](repeating: nil, count: examples.count)
         for (i, z) in heldOut {
             let p = SoftmaxRegression.softmax(z, temperature: temperature)
+            probabilities[i] = p
             let predicted = p.indices.max { p[$0] < p[$1] }!
             let truth = examples[i].label.index
             all.add(truth: truth, prediction: predicted)
             if examples[i].source == .silver { silver.add(truth: truth, prediction: predicted) }
             loss -= log(max(p[truth], 1e-12))
         }
-        return RouterEvaluation(folds: folds, all: all, silver: silver,
-                                logLoss: heldOut.isEmpty ? 0 : loss / Double(heldOut.count), temperature: temperature)
+        let evaluation = RouterEvaluation(folds: folds, all: all, silver: silver,
+                                          logLoss: heldOut.isEmpty ? 0 : loss / Double(heldOut.count), temperature: temperature)
+        return (evaluation, probabilities)
     }
 }

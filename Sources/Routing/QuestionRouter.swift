@@ -4,10 +4,10 @@ import Foundation
 public enum RoutePreference: String, Sendable, Codable, CaseIterable {
     case fast, balanced, accurate
 
-    /// How strongly a route's cost counts against it, per e-fold of cost over the cheapest route
-    /// (log-probability units): fast penalises slow routes, accurate favours them, balanced is the
-    /// classifier's own choice.
-    public var costWeight: Double {
+    /// How this preference moves the router's `balanced` cost weight
+    /// (``RouterModel/balancedCostWeight``), per e-fold of cost over the cheapest route in
+    /// log-probability units: fast penalises slow routes more, accurate less.
+    public var costWeightOffset: Double {
         switch self {
         case .fast: return 0.5
         case .balanced: return 0
@@ -52,17 +52,17 @@ public struct QuestionRouter: Sendable {
         precondition(!model.features.contains(RouterModel.embeddingFeature) || embedding.count == model.embeddingDimension,
                      "embedding of \(embedding.count), router expects \(model.embeddingDimension)")
         let p = model.classifier.probabilities(Self.features(model.features, question: question, embedding: embedding))
-        return RouteDecision(label: Self.choose(p, costs: model.labels.map { model.cost($0) }, preference: preference),
+        return RouteDecision(label: Self.choose(p, costs: model.labels.map { model.cost($0) }, weight: model.costWeight(preference)),
                              probabilities: p)
     }
 
     /// The label maximising `log p − w · log(cost / cheapest cost)`; without costs, the most probable.
-    public static func choose(_ p: [Double], costs: [Double?], preference: RoutePreference) -> RouteLabel {
+    public static func choose(_ p: [Double], costs: [Double?], weight: Double) -> RouteLabel {
         let known = costs.compactMap { $0 }.filter { $0 > 0 }
         let cheapest = known.min()
         func score(_ i: Int) -> Double {
             var s = log(max(p[i], 1e-12))
-            if let cheapest, let c = costs[i], c > 0, known.count == costs.count { s -= preference.costWeight * log(c / cheapest) }
+            if let cheapest, let c = costs[i], c > 0, known.count == costs.count { s -= weight * log(c / cheapest) }
             return s
         }
         let best = p.indices.max { score($0) < score($1) }!

@@ -7,13 +7,16 @@ public struct StrategyOutcome: Sendable, Equatable {
     public var route: RouteLabel
     /// Right by accuracy (a gold answer inside the prediction), as Adaptive-RAG labels.
     public var correct: Bool
+    /// Token F1 against the gold answers, 0...1 (default: 1 when correct, else 0).
+    public var f1: Double
     public var seconds: Double
 
-    public init(key: String, question: String, route: RouteLabel, correct: Bool, seconds: Double) {
+    public init(key: String, question: String, route: RouteLabel, correct: Bool, f1: Double? = nil, seconds: Double) {
         self.key = key
         self.question = question
         self.route = route
         self.correct = correct
+        self.f1 = f1 ?? (correct ? 1 : 0)
         self.seconds = seconds
     }
 }

@@ -16,16 +16,19 @@ public struct RouterProvenance: Sendable, Codable, Equatable {
     public var trainedAt: String
     /// Free text, e.g. the command that trained it.
     public var note: String?
+    /// How the `balanced` cost weight was chosen (nil in routers trained before it was measured, or
+    /// without a result line of every route).
+    public var costWeightChoice: CostWeightChoice?
 
     enum CodingKeys: String, CodingKey {
         case resultFiles = "result_files", questionFiles = "question_files", labelCounts = "label_counts"
         case silverExamples = "silver_examples", biasExamples = "bias_examples", evaluation, parameters
-        case trainedAt = "trained_at", note
+        case trainedAt = "trained_at", note, costWeightChoice = "cost_weight_choice"
     }
 
     public init(resultFiles: [String], questionFiles: [String], labelCounts: [String: Int], silverExamples: Int,
                 biasExamples: Int, evaluation: RouterEvaluation, parameters: TrainingParameters, trainedAt: String,
-                note: String? = nil) {
+                note: String? = nil, costWeightChoice: CostWeightChoice? = nil) {
         self.resultFiles = resultFiles
         self.questionFiles = questionFiles
         self.labelCounts = labelCounts
@@ -35,6 +38,7 @@ public struct RouterProvenance: Sendable, Codable, Equatable {
         self.parameters = parameters
         self.trainedAt = trainedAt
         self.note = note
+        self.costWeightChoice = costWeightChoice
     }
 }
 
@@ -63,15 +67,19 @@ public struct RouterModel: Sendable, Codable, Equatable {
     public var classifier: SoftmaxRegression
     /// Measured seconds per question of each route (from the training results; may be empty).
     public var costs: [String: Double]
+    /// The cost weight of `balanced` (``QuestionRouter/choose(_:costs:weight:)``), chosen by
+    /// ``CostWeightSweep``; nil (routers from before it) is 0, the classifier's own choice.
+    public var balancedCostWeight: Double?
     public var provenance: RouterProvenance
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", embeddingModel = "embedding_model"
-        case embeddingDimension = "embedding_dimension", features, labels, classifier, costs, provenance
+        case embeddingDimension = "embedding_dimension", features, labels, classifier, costs
+        case balancedCostWeight = "balanced_cost_weight", provenance
     }
 
     public init(embeddingModel: String, embeddingDimension: Int, features: [String], classifier: SoftmaxRegression,
-                costs: [RouteLabel: Double], provenance: RouterProvenance) {
+                costs: [RouteLabel: Double], balancedCostWeight: Double? = nil, provenance: RouterProvenance) {
         format = Self.formatName
         formatVersion = Self.currentVersion
         self.embeddingModel = embeddingModel
@@ -80,6 +88,7 @@ public struct RouterModel: Sendable, Codable, Equatable {
         labels = RouteLabel.allCases
         self.classifier = classifier
         self.costs = Dictionary(uniqueKeysWithValues: costs.map { ($0.key.rawValue, $0.value) })
+        self.balancedCostWeight = balancedCostWeight
         self.provenance = provenance
     }
 
@@ -88,6 +97,9 @@ public struct RouterModel: Sendable, Codable, Equatable {
 
     /// The measured cost of `label`, if the training results had it.
     public func cost(_ label: RouteLabel) -> Double? { costs[label.rawValue] }
+
+    /// The cost weight a preference routes with: the `balanced` weight moved by the preference's offset.
+    public func costWeight(_ preference: RoutePreference) -> Double { (balancedCostWeight ?? 0) + preference.costWeightOffset }
 
     /// Reads and checks a router file.
     /// - Throws: `RoutingError.corruptFile`, `.unsupportedVersion` or `.unknownFeature`, naming `url`.

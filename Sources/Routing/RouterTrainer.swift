@@ -17,10 +17,15 @@ public enum RouterTrainer {
     ///   - embeddings: one question embedding per example, in order.
     ///   - features: feature groups (`embedding` and/or lexical names); default both.
     ///   - costs: measured seconds per question of each route.
+    ///   - outcomes: the strategies' outcomes the labels came from; where every route was run on a
+    ///     question, they choose the `balanced` cost weight (``CostWeightSweep``) with the held-out
+    ///     probabilities of cross-validation.
+    ///   - tolerance: the F1 (0...1) that weight may give up against the best fixed route.
     /// - Throws: `RoutingError.notEnoughExamples` for fewer than ``minimumExamples`` or one class only.
     public static func train(_ examples: [RouteExample], embeddings: [[Float]], embeddingModel: String,
                              features: [String] = [RouterModel.embeddingFeature] + LexicalFeatures.names,
-                             costs: [RouteLabel: Double] = [:], parameters: TrainingParameters = TrainingParameters(),
+                             costs: [RouteLabel: Double] = [:], outcomes: [StrategyOutcome] = [], tolerance: Double = 0.01,
+                             parameters: TrainingParameters = TrainingParameters(),
                              folds: Int = 5, resultFiles: [String] = [], questionFiles: [String] = [],
                              date: Date = Date(), note: String? = nil) throws -> RouterModel {
         precondition(examples.count == embeddings.count, "one embedding per example")
@@ -37,8 +42,11 @@ public enum RouterTrainer {
             name == RouterModel.embeddingFeature ? Array(repeating: parameters.embeddingL2 ?? parameters.l2, count: dimension)
                                                  : [parameters.l2]
         }
-        let evaluation = CrossValidation.evaluate(examples, rows: rows, folds: max(2, folds), parameters: parameters,
-                                                  penalty: penalty)
+        let (evaluation, heldOut) = CrossValidation.heldOut(examples, rows: rows, folds: max(2, folds), parameters: parameters,
+                                                            penalty: penalty)
+        var probabilities: [String: [Double]] = [:]
+        for (example, p) in zip(examples, heldOut) { if let p { probabilities[example.key] = p } }
+        let choice = CostWeightSweep.choose(probabilities: probabilities, outcomes: outcomes, costs: costs, tolerance: tolerance)
         var classifier = SoftmaxRegression.fit(rows, labels: examples.map(\.label.index), classes: RouteLabel.allCases.count,
                                                parameters: parameters, penalty: penalty)
         classifier.temperature = evaluation.temperature
@@ -50,8 +58,8 @@ public enum RouterTrainer {
             resultFiles: resultFiles, questionFiles: questionFiles, labelCounts: counts,
             silverExamples: examples.filter { $0.source == .silver }.count,
             biasExamples: examples.filter { $0.source == .bias }.count, evaluation: evaluation, parameters: parameters,
-            trainedAt: formatter.string(from: date), note: note)
+            trainedAt: formatter.string(from: date), note: note, costWeightChoice: choice)
         return RouterModel(embeddingModel: embeddingModel, embeddingDimension: dimension, features: features,
-                           classifier: classifier, costs: costs, provenance: provenance)
+                           classifier: classifier, costs: costs, balancedCostWeight: choice?.chosen, provenance: provenance)
     }
 }

@@ -11,8 +11,14 @@ import Testing
             RouteExample(key: "q\(i)", question: ["What is it?", "Which is older, X or Y?", "Who wrote the book of the film?"][l],
                          label: RouteLabel(index: l)!, source: .silver)
         }
+        // Every route run on every question; a route is right on the questions of its label and above.
+        let outcomes = examples.flatMap { e in
+            RouteLabel.allCases.map { r in
+                StrategyOutcome(key: e.key, question: e.question, route: r, correct: r >= e.label, seconds: [1, 5, 11][r.index])
+            }
+        }
         return try RouterTrainer.train(examples, embeddings: rows, embeddingModel: "test-embedder",
-                                       costs: [.A: 1, .B: 5, .C: 11], resultFiles: ["results.jsonl"],
+                                       costs: [.A: 1, .B: 5, .C: 11], outcomes: outcomes, resultFiles: ["results.jsonl"],
                                        date: Date(timeIntervalSince1970: 0), note: "test")
     }
 
@@ -35,6 +41,24 @@ import Testing
         let embedding: [Float] = [2, 0, 0, 2]
         #expect(QuestionRouter(model: loaded).route("What is it?", embedding: embedding)
                 == QuestionRouter(model: router).route("What is it?", embedding: embedding))
+    }
+
+    @Test func balancedWeightIsChosenAndOlderFilesRouteAsBefore() throws {
+        let router = try Self.router()
+        let choice = try #require(router.provenance.costWeightChoice)
+        #expect(router.balancedCostWeight == choice.chosen)
+        #expect(choice.questions == 30 && choice.fixed["C"]?.f1 == 1)
+        // Separable clusters: the chosen weight is right everywhere yet cheaper than always C.
+        let point = try #require(choice.chosenPoint)
+        #expect(point.f1 >= 0.99 && point.seconds < 11)
+        // A file from before the sweep has no weight: balanced is the classifier's own choice.
+        var object = try Self.json(router)
+        object["balanced_cost_weight"] = nil
+        var provenance = object["provenance"] as! [String: Any]
+        provenance["cost_weight_choice"] = nil
+        object["provenance"] = provenance
+        let old = try RouterModel.decode(try Self.data(object), path: "r.json")
+        #expect(old.balancedCostWeight == nil && old.costWeight(.balanced) == 0 && old.costWeight(.fast) == 0.5)
     }
 
     @Test func garbageIsACorruptFile() throws {

@@ -10,6 +10,12 @@ public struct Route: Sendable, Equatable {
     public var strategy: StrategyKind
     public var probabilities: RouteProbabilities
 
+    /// The classifier's own choice, before the cost preference: the most probable route.
+    public var mostProbable: RouteLabel {
+        let p = [probabilities.A, probabilities.B, probabilities.C]
+        return RouteLabel(index: p.indices.max { p[$0] < p[$1] }!)!
+    }
+
     /// The strategy of each route: A none, B single, C notes (the default multi-step strategy).
     public static func strategy(for label: RouteLabel) -> StrategyKind {
         switch label {

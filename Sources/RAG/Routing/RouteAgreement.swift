@@ -7,7 +7,7 @@ public enum RouteAgreement {
     public static func outcomes(_ records: [EvaluationRecord]) -> [StrategyOutcome] {
         records.compactMap { r in
             RouterTrainingData.route(ofStrategy: r.strategy).map {
-                StrategyOutcome(key: r.questionKey, question: r.question, route: $0, correct: r.acc >= 1, seconds: r.seconds)
+                StrategyOutcome(key: r.questionKey, question: r.question, route: $0, correct: r.acc >= 1, f1: r.f1, seconds: r.seconds)
             }
         }
     }

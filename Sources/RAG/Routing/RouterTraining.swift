@@ -46,7 +46,7 @@ public struct RouterTrainingData: Sendable {
                 }
                 guard let route = Self.route(ofStrategy: r.strategy) else { continue }
                 outcomes.append(StrategyOutcome(key: "\(r.dataset)\u{1F}\(r.id)", question: r.question, route: route,
-                                                correct: r.acc >= 1, seconds: r.seconds))
+                                                correct: r.acc >= 1, f1: r.f1, seconds: r.seconds))
                 if let kind = QuestionKind(dataset: r.dataset) { kindOfDataset[r.dataset] = kind }
             }
         }
@@ -82,13 +82,16 @@ public struct RouterTrainingData: Sendable {
     }
 
     /// Embeds the questions and trains (cross-validated, then on all).
+    /// - Parameter tolerance: the F1 (0...1) the `balanced` cost weight may give up against always
+    ///   running the best route, on the questions every route was run on (``CostWeightSweep``).
     public func train(embedder: any Embedder, features: [String] = [RouterModel.embeddingFeature] + LexicalFeatures.names,
-                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5,
+                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5, tolerance: Double = 0.01,
                       note: String? = nil) throws -> RouterModel {
         let examples = self.examples
         let vectors = try embedder.embed(examples.map(\.question))
         return try RouterTrainer.train(examples, embeddings: vectors, embeddingModel: embedder.modelID, features: features,
-                                       costs: RouteLabeling.costs(outcomes), parameters: parameters, folds: folds,
+                                       costs: RouteLabeling.costs(outcomes), outcomes: outcomes, tolerance: tolerance,
+                                       parameters: parameters, folds: folds,
                                        resultFiles: resultFiles, questionFiles: questionFiles, note: note)
     }
 

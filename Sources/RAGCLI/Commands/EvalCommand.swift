@@ -153,9 +153,18 @@ struct EvalCommand: AsyncParsableCommand {
         let agreement = kinds.count > 1 ? routes.first.map {
             RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: $0)
         } : nil
+        // The classifier alone (its most probable route), apart from the cost weighting.
+        let classifierAgreement = kinds.count > 1 ? routes.first.map { routes in
+            RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: routes.mapValues {
+                var r = $0
+                r.label = r.mostProbable
+                return r
+            })
+        } : nil
         if json {
             try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: routes.isEmpty ? nil :
-                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement)))
+                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement,
+                                  silverMostProbable: classifierAgreement)))
             return
         }
         let rowOrder = order + ["adaptive"] + preferences.dropFirst().map { "adaptive (\($0.rawValue))" } + ["oracle"]
@@ -177,13 +186,15 @@ struct EvalCommand: AsyncParsableCommand {
             let source = (try? engine.router().source) ?? "?"
             let counts = RouteLabel.allCases.map { l in "\(l.rawValue) \(first.values.filter { $0.label == l }.count)" }
             print("router: \(source), prefer \(routerOptions.prefer.rawValue); routes \(counts.joined(separator: ", "))")
-            if let agreement, agreement.total > 0 {
-                let perClass = zip(RouteLabel.allCases, agreement.perClassAccuracy).map { l, a in
-                    "\(l.rawValue) " + (a.map { String(format: "%.1f%%", 100 * $0) } ?? "-") + " of \(agreement.support[l.index])"
+            func accuracy(_ title: String, _ m: ConfusionMatrix?) {
+                guard let m, m.total > 0 else { return }
+                let perClass = zip(RouteLabel.allCases, m.perClassAccuracy).map { l, a in
+                    "\(l.rawValue) " + (a.map { String(format: "%.1f%%", 100 * $0) } ?? "-") + " of \(m.support[l.index])"
                 }
-                print(String(format: "  silver-label accuracy %.1f%% of %d (%@)", 100 * agreement.accuracy, agreement.total,
-                             perClass.joined(separator: ", ")))
+                print(String(format: "  %@ %.1f%% of %d (%@)", title, 100 * m.accuracy, m.total, perClass.joined(separator: ", ")))
             }
+            accuracy("silver-label accuracy", agreement)
+            accuracy("the classifier's most probable route (before the cost weighting):", classifierAgreement)
         }
     }
 
@@ -194,6 +205,10 @@ struct EvalCommand: AsyncParsableCommand {
             var prefer: String
             /// Silver label × route (nil with --strategy auto alone: silver labels need every strategy's lines).
             var silver: ConfusionMatrix?
+            /// Silver label × the classifier's most probable route (before the cost weighting).
+            var silverMostProbable: ConfusionMatrix?
+
+            enum CodingKeys: String, CodingKey { case source, prefer, silver, silverMostProbable = "silver_most_probable" }
         }
         var overall: [String: EvaluationRow]
         var datasets: [String: [String: EvaluationRow]]

@@ -33,6 +33,11 @@ struct RouterCommand: AsyncParsableCommand {
                 Reports accuracy overall and per route, with the confusion matrix, on held-out folds \
                 (a fixed split by question id), on every labelled question and on those with silver \
                 labels. Then trains on all of them and writes the router file.
+                On the questions every route was run on, it replays the routing with the held-out \
+                probabilities over a range of cost weights and keeps, as --prefer balanced, the cheapest \
+                weight whose F1 is within --tolerance of always running the best route (fast and \
+                accurate move that weight by +0.5 and -0.5); without such questions balanced is the \
+                classifier's own choice.
                 """)
 
         @OptionGroup var indexOptions: IndexOptions
@@ -69,6 +74,9 @@ struct RouterCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("all | embedding | lexical: the features to learn from.", valueName: "set"))
         var features = "all"
 
+        @Option(name: .long, help: ArgumentHelp("F1 points --prefer balanced may give up against always running the best route.", valueName: "points"))
+        var tolerance = 1.0
+
         @Option(name: .long, help: "A note kept in the router's provenance (e.g. the command that trained it).")
         var note: String?
 
@@ -80,6 +88,7 @@ struct RouterCommand: AsyncParsableCommand {
             guard (2...20).contains(folds) else { throw ValidationError("--folds must be between 2 and 20") }
             guard l2 >= 0, embeddingL2 >= 0 else { throw ValidationError("--l2 and --embedding-l2 must not be negative") }
             guard ["all", "embedding", "lexical"].contains(features) else { throw ValidationError("--features: all, embedding or lexical") }
+            guard (0...100).contains(tolerance) else { throw ValidationError("--tolerance must be between 0 and 100 F1 points") }
         }
 
         func run() async throws {
@@ -103,7 +112,8 @@ struct RouterCommand: AsyncParsableCommand {
             default: [RouterModel.embeddingFeature] + LexicalFeatures.names
             }
             let router = try data.train(embedder: try RouterTrainingData.embedder(for: configuration), features: names,
-                                        parameters: TrainingParameters(l2: l2, embeddingL2: embeddingL2, seed: seed), folds: folds, note: note)
+                                        parameters: TrainingParameters(l2: l2, embeddingL2: embeddingL2, seed: seed), folds: folds,
+                                        tolerance: tolerance / 100, note: note)
             try router.write(to: target)
             if json {
                 try Terminal.printJSON(router.provenance)
@@ -119,7 +129,7 @@ struct RouterCommand: AsyncParsableCommand {
         @OptionGroup var indexOptions: IndexOptions
         @OptionGroup var routerOptions: RouterOptions
 
-        @Flag(name: .long, help: "Print {source, embedding_model, features, costs, provenance} as JSON on stdout.")
+        @Flag(name: .long, help: "Print {source, embedding_model, features, costs, balanced_cost_weight, provenance} as JSON on stdout.")
         var json = false
 
         struct Output: Encodable {
@@ -128,6 +138,7 @@ struct RouterCommand: AsyncParsableCommand {
             var embedding_dimension: Int
             var features: [String]
             var costs: [String: Double]
+            var balanced_cost_weight: Double
             var provenance: RouterProvenance
         }
 
@@ -139,7 +150,7 @@ struct RouterCommand: AsyncParsableCommand {
             if json {
                 try Terminal.printJSON(Output(source: loaded.source, embedding_model: m.embeddingModel,
                                               embedding_dimension: m.embeddingDimension, features: m.features,
-                                              costs: m.costs, provenance: m.provenance))
+                                              costs: m.costs, balanced_cost_weight: m.costWeight(.balanced), provenance: m.provenance))
                 return
             }
             RouterReport.print(m, source: loaded.source)
@@ -169,6 +180,26 @@ enum RouterReport {
         Swift.print("held-out accuracy (\(e.folds)-fold, split by question id):")
         matrix("all labels", e.all)
         matrix("silver labels", e.silver)
+        if let choice = p.costWeightChoice { sweep(choice, router: router) }
+        else { Swift.print("cost weight: balanced is the classifier's own choice (no question had every route's result)") }
+    }
+
+    /// The cost weights tried, with the three preferences' marked.
+    static func sweep(_ choice: CostWeightChoice, router: RouterModel) {
+        Swift.print(String(format: "cost weight of --prefer balanced: %.1f, the cheapest within %.1f F1 of the best fixed route on the %d questions every route ran (held-out probabilities)",
+                           choice.chosen, 100 * choice.tolerance, choice.questions))
+        Swift.print("  fixed: " + RouteLabel.allCases.compactMap { l in
+            choice.fixed[l.rawValue].map { String(format: "%@ F1 %.1f at %.2f s", l.rawValue, 100 * $0.f1, $0.seconds) } }.joined(separator: ", "))
+        let marks = Dictionary(RoutePreference.allCases.map { (Int((router.costWeight($0) * 10).rounded()), $0.rawValue) },
+                               uniquingKeysWith: { a, _ in a })
+        Swift.print("  weight    F1   s/q     A    B    C")
+        for point in choice.points {
+            let tenths = Int((point.weight * 10).rounded())
+            guard tenths % 5 == 0 || marks[tenths] != nil else { continue }
+            let counts = RouteLabel.allCases.map { String(format: "%5d", point.routes[$0.rawValue] ?? 0) }.joined()
+            Swift.print(String(format: "  %6.1f %5.1f %5.2f", point.weight, 100 * point.f1, point.seconds) + counts
+                        + (marks[tenths].map { "  \($0)" } ?? ""))
+        }
     }
 
     static func matrix(_ title: String, _ m: ConfusionMatrix) {
