@@ -35,14 +35,14 @@ import Testing
     @Test(.requires(TestModels.miniLMWeights)) func trainWritesARouterThatShowReads() throws {
         let dir = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // 12 questions: the yes/no ones were answered without retrieval (A), the others by single (B);
-        // 6 more multi-hop questions come only from the question file (bias label C).
+        // 12 questions: the yes/no ones were answered without retrieval (A), the others by single (B),
+        // all by notes; 6 more multi-hop questions come only from the question file (bias label C).
         var lines: [String] = []
         for i in 0..<12 {
             let yesNo = i % 2 == 0
             let question = yesNo ? "Is river \(i) longer than river \(i + 1)?" : "What is the capital of country \(i)?"
-            for (strategy, acc) in [("none", yesNo ? 1 : 0), ("single", yesNo ? 0 : 1)] {
-                lines.append(#"{"id":"q\#(i)","dataset":"mine","strategy":"\#(strategy)","question":"\#(question)","prediction":"p","gold":["g"],"em":\#(acc),"f1":\#(acc),"acc":\#(acc),"steps":1,"llm_calls":1,"prompt_tokens":10,"reused_prompt_tokens":0,"generated_tokens":1,"seconds":\#(strategy == "none" ? 1 : 5),"passages_seen":0,"citations":[]}"#)
+            for (strategy, acc, seconds) in [("none", yesNo ? 1 : 0, 1), ("single", yesNo ? 0 : 1, 5), ("notes", 1, 9)] {
+                lines.append(#"{"id":"q\#(i)","dataset":"mine","strategy":"\#(strategy)","question":"\#(question)","prediction":"p","gold":["g"],"em":\#(acc),"f1":\#(acc),"acc":\#(acc),"steps":1,"llm_calls":1,"prompt_tokens":10,"reused_prompt_tokens":0,"generated_tokens":1,"seconds":\#(seconds),"passages_seen":0,"citations":[]}"#)
             }
         }
         let results = dir.appendingPathComponent("results.jsonl")
@@ -61,6 +61,11 @@ import Testing
         #expect(show.status == 0, "\(show.stderr)")
         #expect(try show.json()["source"] as? String == out.path)
         #expect((try show.json()["costs"] as? [String: Double])?["A"] == 1)
+        // Every route ran on the 12 questions: balanced's cost weight was chosen, and the text report shows the sweep.
+        let weight = try #require(try show.json()["balanced_cost_weight"] as? Double)
+        #expect((try r.json()["cost_weight_choice"] as? [String: Any])?["chosen"] as? Double == weight)
+        let text = try CLIHarness.run(["router", "show", "--router", out.path])
+        #expect(text.status == 0 && text.stdout.contains("cost weight of --prefer balanced:") && text.stdout.contains("  balanced"))
         // Without --out the router goes beside the index, and an absent index is a clear error.
         let missing = try CLIHarness.run(["router", "train", results.path, "--index", dir.appendingPathComponent("none").path])
         #expect(missing.status == 1 && missing.stderr.contains("pass --index DIR, or --out FILE"))
