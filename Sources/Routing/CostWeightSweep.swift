@@ -67,6 +67,9 @@ public struct CostWeightChoice: Sendable, Codable, Equatable {
 /// print(choice?.chosen ?? 0)
 /// ```
 public enum CostWeightSweep {
+    /// The F1 (0...1) `balanced` may give up against the best fixed route unless told otherwise: 1 point.
+    public static let defaultTolerance = 0.01
+
     /// Weights from -2 to 2 in steps of 0.1.
     public static let grid: [Double] = (-20...20).map { Double($0) / 10 }
 
@@ -78,7 +81,7 @@ public enum CostWeightSweep {
     ///   - tolerance: F1 (0...1) the choice may give up against the best fixed route.
     /// - Returns: nil without a question that every route was run on, or without a cost per route.
     public static func choose(probabilities: [String: [Double]], outcomes: [StrategyOutcome], costs: [RouteLabel: Double],
-                              tolerance: Double = 0.01, grid: [Double] = grid) -> CostWeightChoice? {
+                              tolerance: Double = defaultTolerance, grid: [Double] = grid) -> CostWeightChoice? {
         let labels = RouteLabel.allCases
         guard labels.allSatisfy({ (costs[$0] ?? 0) > 0 }) else { return nil }
         var byKey: [String: [RouteLabel: StrategyOutcome]] = [:]

@@ -24,7 +24,7 @@ public enum RouterTrainer {
     /// - Throws: `RoutingError.notEnoughExamples` for fewer than ``minimumExamples`` or one class only.
     public static func train(_ examples: [RouteExample], embeddings: [[Float]], embeddingModel: String,
                              features: [String] = [RouterModel.embeddingFeature] + LexicalFeatures.names,
-                             costs: [RouteLabel: Double] = [:], outcomes: [StrategyOutcome] = [], tolerance: Double = 0.01,
+                             costs: [RouteLabel: Double] = [:], outcomes: [StrategyOutcome] = [], tolerance: Double = CostWeightSweep.defaultTolerance,
                              parameters: TrainingParameters = TrainingParameters(),
                              folds: Int = 5, resultFiles: [String] = [], questionFiles: [String] = [],
                              date: Date = Date(), note: String? = nil) throws -> RouterModel {

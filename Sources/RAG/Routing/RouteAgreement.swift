@@ -13,12 +13,16 @@ public enum RouteAgreement {
     }
 
     /// Silver label against route, over the questions that have both.
-    /// - Parameter routes: by question key (``EvaluationRecord/questionKey``).
-    public static func confusion(records: [EvaluationRecord], routes: [String: Route]) -> ConfusionMatrix {
+    /// - Parameters:
+    ///   - routes: by question key (``EvaluationRecord/questionKey``).
+    ///   - label: which of a route's labels to compare: the one taken (default), or e.g.
+    ///     ``Route/mostProbable``, the classifier's own choice before the cost weighting.
+    public static func confusion(records: [EvaluationRecord], routes: [String: Route],
+                                 label: (Route) -> RouteLabel = \.label) -> ConfusionMatrix {
         var matrix = ConfusionMatrix()
         for example in RouteLabeling.silver(outcomes(records)) {
             guard let route = routes[example.key] else { continue }
-            matrix.add(truth: example.label.index, prediction: route.label.index)
+            matrix.add(truth: example.label.index, prediction: label(route).index)
         }
         return matrix
     }

@@ -85,7 +85,7 @@ public struct RouterTrainingData: Sendable {
     /// - Parameter tolerance: the F1 (0...1) the `balanced` cost weight may give up against always
     ///   running the best route, on the questions every route was run on (``CostWeightSweep``).
     public func train(embedder: any Embedder, features: [String] = [RouterModel.embeddingFeature] + LexicalFeatures.names,
-                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5, tolerance: Double = 0.01,
+                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5, tolerance: Double = CostWeightSweep.defaultTolerance,
                       note: String? = nil) throws -> RouterModel {
         let examples = self.examples
         let vectors = try embedder.embed(examples.map(\.question))

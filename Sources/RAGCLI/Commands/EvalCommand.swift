@@ -150,17 +150,12 @@ struct EvalCommand: AsyncParsableCommand {
         let report = EvaluationReport(records: records, costOrder: order, route: routes.first.map(routeRow), otherRoutes: others)
         // Silver labels need every listed strategy's lines: not the routed ones alone (--strategy auto).
         let listed = Set(kinds.map { parameters.name($0) })
-        let agreement = kinds.count > 1 ? routes.first.map {
-            RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: $0)
-        } : nil
+        let labelled = kinds.count > 1 ? records.filter { listed.contains($0.strategy) } : []
+        let agreement = labelled.isEmpty ? nil : routes.first.map { RouteAgreement.confusion(records: labelled, routes: $0) }
         // The classifier alone (its most probable route), apart from the cost weighting.
-        let classifierAgreement = kinds.count > 1 ? routes.first.map { routes in
-            RouteAgreement.confusion(records: records.filter { listed.contains($0.strategy) }, routes: routes.mapValues {
-                var r = $0
-                r.label = r.mostProbable
-                return r
-            })
-        } : nil
+        let classifierAgreement = labelled.isEmpty ? nil : routes.first.map {
+            RouteAgreement.confusion(records: labelled, routes: $0, label: \.mostProbable)
+        }
         if json {
             try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: routes.isEmpty ? nil :
                 JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement,

@@ -75,7 +75,7 @@ struct RouterCommand: AsyncParsableCommand {
         var features = "all"
 
         @Option(name: .long, help: ArgumentHelp("F1 points --prefer balanced may give up against always running the best route.", valueName: "points"))
-        var tolerance = 1.0
+        var tolerance = 100 * CostWeightSweep.defaultTolerance
 
         @Option(name: .long, help: "A note kept in the router's provenance (e.g. the command that trained it).")
         var note: String?
