@@ -2,7 +2,7 @@
 # Retrains the router shipped with rag and writes it into the sources (scripts/ship-router.sh).
 # Trained on the tune part only: questions 0-99 of each dev file (dataset-bias labels) and the
 # `rag eval --out` lines of questions 0-99 (silver labels); never on questions 100 and later, which are
-# held out for reporting (benchmarks/answers/eval-s100.jsonl, eval-s200-l10.jsonl).
+# held out for reporting (benchmarks/answers/eval-s100-session11.jsonl, eval-s140-session12.jsonl, eval-s180-session13.jsonl).
 #   bash scripts/train-default-router.sh [RESULTS.jsonl...]
 # (default: the lines of the current defaults on the tune part, which also give each route's cost:
 #  benchmarks/answers/router/train-s0.jsonl, none, single and notes on questions 0-39, and

@@ -92,6 +92,14 @@ public enum RouteLabeling {
         return out
     }
 
+    /// Each question's outcome per route: the first of that route on the question (the training data
+    /// lists the default strategy of a route before its variants).
+    public static func firstOutcomes(_ outcomes: [StrategyOutcome]) -> [String: [RouteLabel: StrategyOutcome]] {
+        var byKey: [String: [RouteLabel: StrategyOutcome]] = [:]
+        for o in outcomes where byKey[o.key]?[o.route] == nil { byKey[o.key, default: [:]][o.route] = o }
+        return byKey
+    }
+
     /// Mean seconds per question of each route, from the outcomes (routes never run are absent).
     public static func costs(_ outcomes: [StrategyOutcome]) -> [RouteLabel: Double] {
         var sum: [RouteLabel: (Double, Int)] = [:]

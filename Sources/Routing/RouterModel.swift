@@ -19,16 +19,19 @@ public struct RouterProvenance: Sendable, Codable, Equatable {
     /// How the `balanced` cost weight was chosen (nil in routers trained before it was measured, or
     /// without a result line of every route).
     public var costWeightChoice: CostWeightChoice?
+    /// How the held-out expected F1 per route measured (nil without an ``ExpectedF1Model``).
+    public var expectedF1Evaluation: ExpectedF1Evaluation?
 
     enum CodingKeys: String, CodingKey {
         case resultFiles = "result_files", questionFiles = "question_files", labelCounts = "label_counts"
         case silverExamples = "silver_examples", biasExamples = "bias_examples", evaluation, parameters
         case trainedAt = "trained_at", note, costWeightChoice = "cost_weight_choice"
+        case expectedF1Evaluation = "expected_f1_evaluation"
     }
 
     public init(resultFiles: [String], questionFiles: [String], labelCounts: [String: Int], silverExamples: Int,
                 biasExamples: Int, evaluation: RouterEvaluation, parameters: TrainingParameters, trainedAt: String,
-                note: String? = nil, costWeightChoice: CostWeightChoice? = nil) {
+                note: String? = nil, costWeightChoice: CostWeightChoice? = nil, expectedF1Evaluation: ExpectedF1Evaluation? = nil) {
         self.resultFiles = resultFiles
         self.questionFiles = questionFiles
         self.labelCounts = labelCounts
@@ -39,6 +42,7 @@ public struct RouterProvenance: Sendable, Codable, Equatable {
         self.trainedAt = trainedAt
         self.note = note
         self.costWeightChoice = costWeightChoice
+        self.expectedF1Evaluation = expectedF1Evaluation
     }
 }
 
@@ -51,7 +55,10 @@ public struct RouterProvenance: Sendable, Codable, Equatable {
 /// ```
 public struct RouterModel: Sendable, Codable, Equatable {
     public static let formatName = "rag-router"
-    public static let currentVersion = 1
+    /// Version 2 adds ``expectedF1`` (and a `balanced_cost_weight` in its units); a router without it is
+    /// written as version 1, which older rag reads as before. A rag from before version 2 refuses a
+    /// version 2 file with a clear error rather than misreading its weight.
+    public static let currentVersion = 2
     /// The feature name of the question embedding (the first `embeddingDimension` inputs).
     public static let embeddingFeature = "embedding"
 
@@ -70,18 +77,22 @@ public struct RouterModel: Sendable, Codable, Equatable {
     /// The cost weight of `balanced` (``QuestionRouter/choose(_:costs:weight:)``), chosen by
     /// ``CostWeightSweep``; nil (routers from before it) is 0, the classifier's own choice.
     public var balancedCostWeight: Double?
+    /// Each route's expected F1 (routers trained on lines of every route); when present, routes are
+    /// chosen by it (``RoutingRule/expectedF1``), and `classifier` gives the probabilities shown.
+    public var expectedF1: ExpectedF1Model?
     public var provenance: RouterProvenance
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", embeddingModel = "embedding_model"
         case embeddingDimension = "embedding_dimension", features, labels, classifier, costs
-        case balancedCostWeight = "balanced_cost_weight", provenance
+        case balancedCostWeight = "balanced_cost_weight", expectedF1 = "expected_f1", provenance
     }
 
     public init(embeddingModel: String, embeddingDimension: Int, features: [String], classifier: SoftmaxRegression,
-                costs: [RouteLabel: Double], balancedCostWeight: Double? = nil, provenance: RouterProvenance) {
+                costs: [RouteLabel: Double], balancedCostWeight: Double? = nil, expectedF1: ExpectedF1Model? = nil,
+                provenance: RouterProvenance) {
         format = Self.formatName
-        formatVersion = Self.currentVersion
+        formatVersion = expectedF1 == nil ? 1 : Self.currentVersion
         self.embeddingModel = embeddingModel
         self.embeddingDimension = embeddingDimension
         self.features = features
@@ -89,6 +100,7 @@ public struct RouterModel: Sendable, Codable, Equatable {
         self.classifier = classifier
         self.costs = Dictionary(uniqueKeysWithValues: costs.map { ($0.key.rawValue, $0.value) })
         self.balancedCostWeight = balancedCostWeight
+        self.expectedF1 = expectedF1
         self.provenance = provenance
     }
 
@@ -98,8 +110,16 @@ public struct RouterModel: Sendable, Codable, Equatable {
     /// The measured cost of `label`, if the training results had it.
     public func cost(_ label: RouteLabel) -> Double? { costs[label.rawValue] }
 
-    /// The cost weight a preference routes with: the `balanced` weight moved by the preference's offset.
-    public func costWeight(_ preference: RoutePreference) -> Double { (balancedCostWeight ?? 0) + preference.costWeightOffset }
+    /// How this router chooses a route: by expected F1 when it has an ``ExpectedF1Model``, else by
+    /// the label probabilities.
+    public var rule: RoutingRule { expectedF1 == nil ? .labelProbabilities : .expectedF1 }
+
+    /// The cost weight a preference routes with: the `balanced` weight moved by the preference's
+    /// offset (never below 0 for expected F1, where a negative weight would pay for slowness).
+    public func costWeight(_ preference: RoutePreference) -> Double {
+        let weight = (balancedCostWeight ?? 0) + preference.costWeightOffset(rule)
+        return rule == .expectedF1 ? max(0, weight) : weight
+    }
 
     /// Reads and checks a router file.
     /// - Throws: `RoutingError.corruptFile`, `.unsupportedVersion` or `.unknownFeature`, naming `url`.
@@ -124,7 +144,7 @@ public struct RouterModel: Sendable, Codable, Equatable {
         guard header.format == formatName else {
             throw RoutingError.corruptFile(path: path, reason: "no \"format\": \"\(formatName)\"")
         }
-        guard header.formatVersion == currentVersion else {
+        guard let version = header.formatVersion, (1...currentVersion).contains(version) else {
             throw RoutingError.unsupportedVersion(path: path, found: header.formatVersion ?? 0, supported: currentVersion)
         }
         let model: RouterModel
@@ -148,6 +168,7 @@ public struct RouterModel: Sendable, Codable, Equatable {
             throw RoutingError.corruptFile(path: path, reason:
                 "the classifier takes \(classifier.inputs) inputs into \(classifier.classes) classes, the features make \(inputWidth) into \(labels.count)")
         }
+        if let problem = expectedF1?.inconsistency(inputs: inputWidth) { throw RoutingError.corruptFile(path: path, reason: problem) }
     }
 
     /// Checks that the router reads embeddings of this model and width.
@@ -164,7 +185,9 @@ public struct RouterModel: Sendable, Codable, Equatable {
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        var file = self
+        file.formatVersion = expectedF1 == nil ? 1 : Self.currentVersion
+        return try encoder.encode(file)
     }
 
     /// Writes the router to `url` atomically.

@@ -19,7 +19,7 @@ public enum RoutingError: Error, CustomStringConvertible, Sendable, Equatable {
             let fallback = path.hasSuffix(".json") ? ", or delete it to use the shipped router" : ""
             return "\(path) is not a usable router file (\(reason)): retrain it with `rag router train`\(fallback)"
         case .unsupportedVersion(let path, let found, let supported):
-            return "\(path) is router format version \(found), this rag reads version \(supported): retrain it with `rag router train`"
+            return "\(path) is router format version \(found), this rag reads versions 1 to \(supported): retrain it with `rag router train`"
         case .embeddingMismatch(let path, let router, let engine):
             return "\(path) was trained on \(router) embeddings, but this index uses \(engine): retrain it with `rag router train` on this index's model"
         case .notEnoughExamples(let message):

@@ -107,7 +107,25 @@ extension SoftmaxRegression {
     public static func fit(_ rows: [[Float]], labels: [Int], classes: Int, parameters: TrainingParameters,
                            penalty: [Float]? = nil) -> SoftmaxRegression {
         precondition(!rows.isEmpty && rows.count == labels.count, "one label per row")
-        let n = rows.count, d = rows[0].count, k = classes
+        var counts = [Int](repeating: 0, count: classes)
+        for l in labels { counts[l] += 1 }
+        let classWeight = (0..<classes).map { c in
+            parameters.balanceClasses && counts[c] > 0 ? Float(rows.count) / Float(classes * counts[c]) : 1
+        }
+        let targets = labels.map { l in (0..<classes).map { $0 == l ? Float(1) : 0 } }
+        return fit(rows, targets: targets, exampleWeights: labels.map { classWeight[$0] }, parameters: parameters, penalty: penalty)
+    }
+
+    /// Trains on soft targets: each row's target is a distribution over the classes (a one-hot row is
+    /// a label; `[1 - f, f]` over two classes fits a probability `f`, a logistic regression with
+    /// fractional outcomes). Cross-entropy weighted per example, otherwise as
+    /// ``fit(_:labels:classes:parameters:penalty:)``.
+    /// - Parameter exampleWeights: one weight per row (default: all 1).
+    public static func fit(_ rows: [[Float]], targets: [[Float]], exampleWeights: [Float]? = nil, parameters: TrainingParameters,
+                           penalty: [Float]? = nil) -> SoftmaxRegression {
+        precondition(!rows.isEmpty && rows.count == targets.count, "one target per row")
+        let n = rows.count, d = rows[0].count, k = targets[0].count
+        precondition(k >= 2 && targets.allSatisfy { $0.count == k }, "targets over at least two classes, the same for every row")
         let l2 = penalty ?? Array(repeating: parameters.l2, count: d)
         precondition(l2.count == d, "one penalty per input")
         // Standardise: mean 0, variance 1 per input.
@@ -119,12 +137,8 @@ extension SoftmaxRegression {
         var x = [Float](repeating: 0, count: n * d)           // n × d, standardised
         for (j, r) in rows.enumerated() { for i in 0..<d { x[j * d + i] = (r[i] - mean[i]) * scale[i] } }
 
-        var counts = [Int](repeating: 0, count: k)
-        for l in labels { counts[l] += 1 }
-        let classWeight = (0..<k).map { c in
-            parameters.balanceClasses && counts[c] > 0 ? Float(n) / Float(k * counts[c]) : 1
-        }
-        let exampleWeight = labels.map { classWeight[$0] }
+        let exampleWeight = exampleWeights ?? Array(repeating: 1, count: n)
+        precondition(exampleWeight.count == n, "one weight per row")
         let totalWeight = exampleWeight.reduce(0, +)
 
         var random = SplitMix64(seed: parameters.seed)
@@ -147,7 +161,7 @@ extension SoftmaxRegression {
                 var sum: Float = 0
                 for c in 0..<k { let e = exp(z[j * k + c] - top); z[j * k + c] = e; sum += e }
                 for c in 0..<k {
-                    let g = (z[j * k + c] / sum - (labels[j] == c ? 1 : 0)) * exampleWeight[j] / totalWeight
+                    let g = (z[j * k + c] / sum - targets[j][c]) * exampleWeight[j] / totalWeight
                     z[j * k + c] = g
                     gB[c] += g
                 }

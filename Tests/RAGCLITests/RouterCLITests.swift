@@ -66,6 +66,28 @@ import Testing
         #expect((try r.json()["cost_weight_choice"] as? [String: Any])?["chosen"] as? Double == weight)
         let text = try CLIHarness.run(["router", "show", "--router", out.path])
         #expect(text.status == 0 && text.stdout.contains("cost weight of --prefer balanced:") && text.stdout.contains("  balanced"))
+        // Every route's lines: it routes by expected F1, and says so; --rule labels keeps Adaptive-RAG's rule.
+        #expect(try show.json()["rule"] as? String == "expected_f1")
+        #expect(text.stdout.contains("held-out expected F1") && text.stdout.contains("routes by: expected F1"))
+        let labelsOut = dir.appendingPathComponent("labels.json")
+        let labels = try CLIHarness.run(["router", "train", results.path, "--questions", questions.path, "--out", labelsOut.path,
+                                         "--folds", "3", "--rule", "labels"])
+        #expect(labels.status == 0, "\(labels.stderr)")
+        #expect(labels.stdout.contains("routes by: label probabilities") && !labels.stdout.contains("held-out expected F1"))
+        // `router route` shows what auto would do, per preference, without a language model or an index.
+        let routed = try CLIHarness.run(["router", "route", "--router", out.path, "Is river 40 longer than river 41?",
+                                         "--questions", questions.path, "--limit", "2", "--json"])
+        #expect(routed.status == 0, "\(routed.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 3 && rows[1]["id"] as? String == "m0" && rows[1]["dataset"] as? String == "multi")
+        #expect((rows[0]["routes"] as? [String: String])?.keys.sorted() == ["accurate", "balanced", "fast"])
+        #expect((rows[0]["expected_f1"] as? [String: Double])?.count == 3 && (rows[0]["probabilities"] as? [String: Double])?.count == 3)
+        let routedText = try CLIHarness.run(["router", "route", "--router", labelsOut.path, "What is the capital of country 50?"])
+        #expect(routedText.status == 0 && routedText.stdout.contains("What is the capital of country 50?") && !routedText.stdout.contains("expected F1"))
+        let nothing = try CLIHarness.run(["router", "route", "--router", out.path])
+        #expect(nothing.status == 64 && nothing.stderr.contains("give questions, or --questions files"))
+        let badRule = try CLIHarness.run(["router", "train", results.path, "--out", labelsOut.path, "--rule", "oracle"])
+        #expect(badRule.status == 64 && badRule.stderr.contains("--rule: expected-f1 or labels"))
         // Without --out the router goes beside the index, and an absent index is a clear error.
         let missing = try CLIHarness.run(["router", "train", results.path, "--index", dir.appendingPathComponent("none").path])
         #expect(missing.status == 1 && missing.stderr.contains("pass --index DIR, or --out FILE"))

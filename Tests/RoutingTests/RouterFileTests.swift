@@ -51,14 +51,18 @@ import Testing
         // Separable clusters: the chosen weight is right everywhere yet cheaper than always C.
         let point = try #require(choice.chosenPoint)
         #expect(point.f1 >= 0.99 && point.seconds < 11)
-        // A file from before the sweep has no weight: balanced is the classifier's own choice.
+        // Trained on every route's outcomes, it routes by expected F1.
+        #expect(router.rule == .expectedF1 && choice.rule == .expectedF1)
+        // A file from before the sweep has no weight nor expected F1: balanced is the classifier's own choice.
         var object = try Self.json(router)
         object["balanced_cost_weight"] = nil
+        object["expected_f1"] = nil
         var provenance = object["provenance"] as! [String: Any]
         provenance["cost_weight_choice"] = nil
         object["provenance"] = provenance
         let old = try RouterModel.decode(try Self.data(object), path: "r.json")
         #expect(old.balancedCostWeight == nil && old.costWeight(.balanced) == 0 && old.costWeight(.fast) == 0.5)
+        #expect(old.rule == .labelProbabilities && QuestionRouter(model: old).route("What is it?", embedding: [2, 0, 0, 2]).expectedF1 == nil)
     }
 
     @Test func garbageIsACorruptFile() throws {
@@ -74,8 +78,13 @@ import Testing
 
     @Test func anotherVersionIsNamed() throws {
         var object = try Self.json(try Self.router())
-        object["format_version"] = 2
-        #expect(throws: RoutingError.unsupportedVersion(path: "r.json", found: 2, supported: 1)) {
+        // Expected F1 makes it version 2; without, version 1, as older rag reads it.
+        #expect(object["format_version"] as? Int == 2)
+        var labelsOnly = try Self.router()
+        labelsOnly.expectedF1 = nil
+        #expect(try Self.json(labelsOnly)["format_version"] as? Int == 1)
+        object["format_version"] = 3
+        #expect(throws: RoutingError.unsupportedVersion(path: "r.json", found: 3, supported: 2)) {
             try RouterModel.decode(try Self.data(object), path: "r.json")
         }
     }

@@ -6,7 +6,7 @@ import Testing
         let p = [0.2, 0.45, 0.35]
         let costs: [Double?] = [1, 8, 16]
         func choose(_ preference: RoutePreference, balanced: Double = 0, costs: [Double?] = costs) -> RouteLabel {
-            QuestionRouter.choose(p, costs: costs, weight: balanced + preference.costWeightOffset)
+            QuestionRouter.choose(p, costs: costs, weight: balanced + preference.costWeightOffset(.labelProbabilities))
         }
         #expect(choose(.balanced) == .B)
         #expect(choose(.fast) == .A)
@@ -30,7 +30,7 @@ import Testing
         let probabilities: [String: [Double]] = ["q0": [0.9, 0.05, 0.05], "q1": [0.0, 0.6, 0.4],
                                                  "q2": [0.05, 0.05, 0.9], "q3": [0.05, 0.05, 0.9]]
         let costs: [RouteLabel: Double] = [.A: 1, .B: 2, .C: 6]
-        let choice = try #require(CostWeightSweep.choose(probabilities: probabilities, outcomes: Self.outcomes, costs: costs))
+        let choice = try #require(CostWeightSweep.choose(scores: probabilities, outcomes: Self.outcomes, costs: costs))
         #expect(choice.questions == 4)
         #expect(choice.fixed["C"] == FixedRouteScore(f1: 0.75, seconds: 6))
         // Right on all four, so within the tolerance of C; the cheapest such weight keeps B for q1 and A for q0.
@@ -48,13 +48,13 @@ import Testing
         let probabilities: [String: [Double]] = ["q0": [0.1, 0.1, 0.8], "q1": [0.999, 0.0005, 0.0005],
                                                  "q2": [0.999, 0.0005, 0.0005], "q3": [0.999, 0.0005, 0.0005]]
         let costs: [RouteLabel: Double] = [.A: 1, .B: 2, .C: 6]
-        let choice = try #require(CostWeightSweep.choose(probabilities: probabilities, outcomes: Self.outcomes, costs: costs))
+        let choice = try #require(CostWeightSweep.choose(scores: probabilities, outcomes: Self.outcomes, costs: costs))
         let best = choice.points.map(\.f1).max()!
         #expect(choice.chosenPoint?.f1 == best)
         #expect(best < choice.fixed["C"]!.f1 - choice.tolerance)
         // Without a cost for every route, or without a question every route ran, there is nothing to choose.
-        #expect(CostWeightSweep.choose(probabilities: probabilities, outcomes: Self.outcomes, costs: [.A: 1, .B: 2]) == nil)
-        #expect(CostWeightSweep.choose(probabilities: probabilities, outcomes: Self.outcomes.filter { $0.route != .C }, costs: costs) == nil)
+        #expect(CostWeightSweep.choose(scores: probabilities, outcomes: Self.outcomes, costs: [.A: 1, .B: 2]) == nil)
+        #expect(CostWeightSweep.choose(scores: probabilities, outcomes: Self.outcomes.filter { $0.route != .C }, costs: costs) == nil)
     }
 
     @Test func lexicalFeaturesReadTheWording() {

@@ -99,7 +99,8 @@ public struct Citation: Sendable, Codable, Equatable {
     }
 }
 
-/// The router's probabilities for the three routes (no retrieval, single, multi-step).
+/// The router's probabilities for the three routes (no retrieval, single, multi-step); also the
+/// shape of its expected F1 per route.
 public struct RouteProbabilities: Sendable, Codable, Equatable {
     public var A: Double
     public var B: Double
@@ -123,6 +124,8 @@ public struct Answer: Sendable, Codable {
     /// How the strategy was chosen: by hand, or `auto`.
     public var choice: StrategyChoice
     public var probabilities: RouteProbabilities
+    /// The router's expected F1 (0...1) of each route, when `auto` chose with a router that has one.
+    public var expectedF1: RouteProbabilities? = nil
     public var citations: [Citation]
     /// Every passage the strategy saw, in order.
     public var passages: [Passage]
@@ -137,6 +140,7 @@ public struct Answer: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case question, text = "answer", strategy, strategyName = "strategy_name", choice, probabilities, citations
+        case expectedF1 = "expected_f1"
         case passages, steps, usage, seconds, retrievalSeconds = "retrieval_seconds", stopReason = "stop_reason"
         case rawAnswer = "raw_answer"
     }

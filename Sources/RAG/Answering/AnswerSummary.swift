@@ -18,6 +18,8 @@ public struct AnswerSummary: Sendable, Codable, Equatable {
     /// How it was chosen: the strategy asked for, or `auto`.
     public var choice: String
     public var probabilities: RouteProbabilities
+    /// The router's expected F1 of each route (routers with one, under `auto`).
+    public var expectedF1: RouteProbabilities?
     public var citations: [Citation]
     public var passagesSeen: Int
     public var steps: Int
@@ -33,7 +35,7 @@ public struct AnswerSummary: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case question, answer, strategy, choice, probabilities, citations, steps, seconds
-        case rawAnswer = "raw_answer", strategyName = "strategy_name", passagesSeen = "passages_seen"
+        case expectedF1 = "expected_f1", rawAnswer = "raw_answer", strategyName = "strategy_name", passagesSeen = "passages_seen"
         case llmCalls = "llm_calls", promptTokens = "prompt_tokens", reusedPromptTokens = "reused_prompt_tokens"
         case generatedTokens = "generated_tokens", retrievalSeconds = "retrieval_seconds"
         case modelSeconds = "model_seconds", stopReason = "stop_reason"
@@ -47,6 +49,7 @@ public struct AnswerSummary: Sendable, Codable, Equatable {
         strategyName = a.strategyName
         choice = a.choice.rawValue
         probabilities = a.probabilities
+        expectedF1 = a.expectedF1
         citations = a.citations
         passagesSeen = a.passages.count
         steps = a.steps

@@ -22,12 +22,12 @@ extension Engine {
                     observer: StrategyObserver? = nil) async throws -> Answer {
         let question = question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty else { throw RAGError.emptyQuestion }
-        let kind: StrategyKind, probabilities: RouteProbabilities
+        let kind: StrategyKind, probabilities: RouteProbabilities, expectedF1: RouteProbabilities?
         if let fixed = parameters.strategy.fixed {
-            (kind, probabilities) = (fixed, .certain(fixed))
+            (kind, probabilities, expectedF1) = (fixed, .certain(fixed), nil)
         } else {
             let route = try route(question, preference: parameters.preference)
-            (kind, probabilities) = (route.strategy, route.probabilities)
+            (kind, probabilities, expectedF1) = (route.strategy, route.probabilities, route.expectedF1)
         }
         let watch = DispatchTime.now().uptimeNanoseconds
         let strategy = parameters.strategy(kind)
@@ -45,7 +45,7 @@ extension Engine {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - watch) / 1e9
         return Answer(question: question, text: result.answer, strategy: kind, strategyName: parameters.name(kind),
-                      choice: parameters.strategy, probabilities: probabilities,
+                      choice: parameters.strategy, probabilities: probabilities, expectedF1: expectedF1,
                       citations: result.citations.map(Citation.init), passages: result.passagesSeen,
                       steps: result.steps, usage: result.usage, seconds: seconds,
                       retrievalSeconds: result.retrievalSeconds, stopReason: result.stopReason,

@@ -42,6 +42,15 @@ public struct LabelledQuestion: Sendable, Codable {
         supportingIDs = try c.decodeIfPresent([String].self, forKey: .supportingIDs)
     }
 
+    /// The questions of a file after the first `skip`, at most `limit` (0 = all), each with a dataset:
+    /// its own, else the file's name without the extension (as `rag eval` files and keys them).
+    public static func load(_ url: URL, skip: Int, limit: Int) throws -> [LabelledQuestion] {
+        var loaded = Array(try load(url).dropFirst(max(0, skip)))
+        if limit > 0 { loaded = Array(loaded.prefix(limit)) }
+        let fallback = url.deletingPathExtension().lastPathComponent
+        return loaded.map { q in var q = q; q.dataset = q.dataset ?? fallback; return q }
+    }
+
     /// Reads a JSONL file of questions; blank lines are skipped.
     public static func load(_ url: URL) throws -> [LabelledQuestion] {
         let text = try String(contentsOf: url, encoding: .utf8)

@@ -4,11 +4,13 @@ import Store
 import Routing
 import Strategies
 
-/// The route `auto` takes for one question: the strategy, and the router's probabilities.
+/// The route `auto` takes for one question: the strategy, the router's probabilities, and its
+/// expected F1 per route when the router chooses by it.
 public struct Route: Sendable, Equatable {
     public var label: RouteLabel
     public var strategy: StrategyKind
     public var probabilities: RouteProbabilities
+    public var expectedF1: RouteProbabilities? = nil
 
     /// The classifier's own choice, before the cost preference: the most probable route.
     public var mostProbable: RouteLabel {
@@ -88,12 +90,14 @@ extension Engine {
     public func routes(_ questions: [String], preferences: [RoutePreference]) throws -> [[Route]] {
         let router = try router().router
         let vectors = try embedder().embed(questions)
-        return preferences.map { preference in
-            zip(questions, vectors).map { question, vector in
-                let decision = router.route(question, embedding: vector, preference: preference)
+        let decisions = zip(questions, vectors).map { router.route($0, embedding: $1, preferences: preferences) }
+        return preferences.indices.map { i in
+            decisions.map { perPreference in
+                let decision = perPreference[i]
                 let p = decision.probabilities
                 return Route(label: decision.label, strategy: Route.strategy(for: decision.label),
-                             probabilities: RouteProbabilities(A: p[0], B: p[1], C: p[2]))
+                             probabilities: RouteProbabilities(A: p[0], B: p[1], C: p[2]),
+                             expectedF1: decision.expectedF1.map { RouteProbabilities(A: $0[0], B: $0[1], C: $0[2]) })
             }
         }
     }

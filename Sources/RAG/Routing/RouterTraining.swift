@@ -33,6 +33,7 @@ public struct RouterTrainingData: Sendable {
         self.resultFiles = resultFiles
         self.questionFiles = questionFiles
         outcomes = []
+        var variants: [StrategyOutcome] = []    // ircot and settings variants: after the strategies auto runs
         var kindOfDataset: [String: QuestionKind] = [:]
         for file in resultFiles {
             guard let text = try? String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8) else {
@@ -45,20 +46,19 @@ public struct RouterTrainingData: Sendable {
                     throw RAGError.routerInput("\(file):\(n + 1) is not a `rag eval --out` line")
                 }
                 guard let route = Self.route(ofStrategy: r.strategy) else { continue }
-                outcomes.append(StrategyOutcome(key: "\(r.dataset)\u{1F}\(r.id)", question: r.question, route: route,
-                                                correct: r.acc >= 1, f1: r.f1, seconds: r.seconds))
+                let outcome = StrategyOutcome(key: "\(r.dataset)\u{1F}\(r.id)", question: r.question, route: route,
+                                              correct: r.acc >= 1, f1: r.f1, seconds: r.seconds)
+                if ["none", "single", "notes"].contains(r.strategy) { outcomes.append(outcome) } else { variants.append(outcome) }
                 if let kind = QuestionKind(dataset: r.dataset) { kindOfDataset[r.dataset] = kind }
             }
         }
+        // A route's first outcome on a question stands for it (its F1, its seconds in the sweep).
+        outcomes += variants
         kinded = []
         for file in questionFiles {
-            let url = URL(fileURLWithPath: file)
-            var loaded = Array(try LabelledQuestion.load(url).dropFirst(max(0, skip)))
-            if questionsPerFile > 0 { loaded = Array(loaded.prefix(questionsPerFile)) }
             // Named as `rag eval` names a file's questions without a dataset, so their keys meet the lines'.
-            let fallback = url.deletingPathExtension().lastPathComponent
-            for q in loaded {
-                let dataset = q.dataset ?? fallback
+            for q in try LabelledQuestion.load(URL(fileURLWithPath: file), skip: skip, limit: questionsPerFile) {
+                let dataset = q.dataset!
                 guard let kind = q.type.flatMap(QuestionKind.init(type:)) ?? QuestionKind(dataset: dataset) else { continue }
                 kinded.append(KindedQuestion(key: "\(dataset)\u{1F}\(q.id)", question: q.question, kind: kind))
                 kindOfDataset[dataset] = kind
@@ -85,12 +85,12 @@ public struct RouterTrainingData: Sendable {
     /// - Parameter tolerance: the F1 (0...1) the `balanced` cost weight may give up against always
     ///   running the best route, on the questions every route was run on (``CostWeightSweep``).
     public func train(embedder: any Embedder, features: [String] = [RouterModel.embeddingFeature] + LexicalFeatures.names,
-                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5, tolerance: Double = CostWeightSweep.defaultTolerance,
-                      note: String? = nil) throws -> RouterModel {
+                      parameters: TrainingParameters = TrainingParameters(), folds: Int = 5, rule: RoutingRule = .expectedF1,
+                      tolerance: Double = CostWeightSweep.defaultTolerance, note: String? = nil) throws -> RouterModel {
         let examples = self.examples
         let vectors = try embedder.embed(examples.map(\.question))
         return try RouterTrainer.train(examples, embeddings: vectors, embeddingModel: embedder.modelID, features: features,
-                                       costs: RouteLabeling.costs(outcomes), outcomes: outcomes, tolerance: tolerance,
+                                       costs: RouteLabeling.costs(outcomes), outcomes: outcomes, rule: rule, tolerance: tolerance,
                                        parameters: parameters, folds: folds,
                                        resultFiles: resultFiles, questionFiles: questionFiles, note: note)
     }

@@ -14,7 +14,9 @@ struct AskCommand: AsyncParsableCommand {
             default) lets the question router choose none (A), single (B) or notes (C) from the question \
             alone: the index's own router (router.json in the index folder, from `rag router train`) if \
             it has one, else the one shipped with rag. --prefer fast|accurate shifts the choice by each \
-            route's measured time. The strategy line on stderr shows the router's A/B/C probabilities.
+            route's measured time. The strategy line on stderr shows the router's A/B/C probabilities and, \
+            for a router trained on every route's results, each route's expected F1, which it chooses by \
+            (the best expected F1 less the route's share of the slowest route's time, times a cost weight).
             The answer streams as it is generated on a terminal, then the sources, the strategy, steps \
             and time. --verbose shows each round (queries, passages, note, verdict) on stderr.
 
@@ -85,8 +87,9 @@ struct AskCommand: AsyncParsableCommand {
             }
         }
         let p = answer.probabilities
-        Terminal.error(String(format: "strategy: %@%@ (A %.2f, B %.2f, C %.2f) · %d step(s) · %d LM call(s) · %.1f s",
-                              answer.strategyName, answer.choice == .auto ? " (auto)" : "", p.A, p.B, p.C,
+        let expected = answer.expectedF1.map { String(format: "; expected F1 A %.2f, B %.2f, C %.2f", $0.A, $0.B, $0.C) } ?? ""
+        Terminal.error(String(format: "strategy: %@%@ (A %.2f, B %.2f, C %.2f%@) · %d step(s) · %d LM call(s) · %.1f s",
+                              answer.strategyName, answer.choice == .auto ? " (auto)" : "", p.A, p.B, p.C, expected,
                               answer.steps, answer.llmCalls, answer.seconds))
     }
 

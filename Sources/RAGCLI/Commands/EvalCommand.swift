@@ -73,11 +73,8 @@ struct EvalCommand: AsyncParsableCommand {
         }
         var questions: [EvaluationQuestion] = []
         for file in files {
-            let url = URL(fileURLWithPath: file)
-            var loaded = Array(try LabelledQuestion.load(url).dropFirst(max(0, skip)))
-            if maxQuestions > 0 { loaded = Array(loaded.prefix(maxQuestions)) }
-            let fallback = url.deletingPathExtension().lastPathComponent
-            questions += loaded.map { EvaluationQuestion(dataset: $0.dataset ?? fallback, question: $0) }
+            questions += try LabelledQuestion.load(URL(fileURLWithPath: file), skip: skip, limit: maxQuestions)
+                .map { EvaluationQuestion(dataset: $0.dataset!, question: $0) }
         }
         guard !questions.isEmpty else { throw CLIError("no questions in \(files.joined(separator: ", ")) (after --skip \(skip))") }
 
@@ -158,7 +155,8 @@ struct EvalCommand: AsyncParsableCommand {
         }
         if json {
             try Terminal.printJSON(JSONOutput(overall: report.overall, datasets: report.datasets, router: routes.isEmpty ? nil :
-                JSONOutput.Router(source: (try? engine.router().source) ?? "", prefer: routerOptions.prefer.rawValue, silver: agreement,
+                JSONOutput.Router(source: (try? engine.router().source) ?? "", rule: (try? engine.router().router.model.rule)?.rawValue,
+                                  prefer: routerOptions.prefer.rawValue, silver: agreement,
                                   silverMostProbable: classifierAgreement)))
             return
         }
@@ -180,7 +178,8 @@ struct EvalCommand: AsyncParsableCommand {
         if let first = routes.first {
             let source = (try? engine.router().source) ?? "?"
             let counts = RouteLabel.allCases.map { l in "\(l.rawValue) \(first.values.filter { $0.label == l }.count)" }
-            print("router: \(source), prefer \(routerOptions.prefer.rawValue); routes \(counts.joined(separator: ", "))")
+            let rule = (try? engine.router().router.model.rule) == .expectedF1 ? "by expected F1" : "by label probabilities"
+            print("router: \(source) (\(rule)), prefer \(routerOptions.prefer.rawValue); routes \(counts.joined(separator: ", "))")
             func accuracy(_ title: String, _ m: ConfusionMatrix?) {
                 guard let m, m.total > 0 else { return }
                 let perClass = zip(RouteLabel.allCases, m.perClassAccuracy).map { l, a in
@@ -189,7 +188,8 @@ struct EvalCommand: AsyncParsableCommand {
                 print(String(format: "  %@ %.1f%% of %d (%@)", title, 100 * m.accuracy, m.total, perClass.joined(separator: ", ")))
             }
             accuracy("silver-label accuracy", agreement)
-            accuracy("the classifier's most probable route (before the cost weighting):", classifierAgreement)
+            accuracy(rule == "by expected F1" ? "the label classifier's most probable route (shown; routes follow expected F1):"
+                                              : "the classifier's most probable route (before the cost weighting):", classifierAgreement)
         }
     }
 
@@ -197,13 +197,14 @@ struct EvalCommand: AsyncParsableCommand {
     struct JSONOutput: Encodable {
         struct Router: Encodable {
             var source: String
+            var rule: String?
             var prefer: String
             /// Silver label × route (nil with --strategy auto alone: silver labels need every strategy's lines).
             var silver: ConfusionMatrix?
             /// Silver label × the classifier's most probable route (before the cost weighting).
             var silverMostProbable: ConfusionMatrix?
 
-            enum CodingKeys: String, CodingKey { case source, prefer, silver, silverMostProbable = "silver_most_probable" }
+            enum CodingKeys: String, CodingKey { case source, rule, prefer, silver, silverMostProbable = "silver_most_probable" }
         }
         var overall: [String: EvaluationRow]
         var datasets: [String: [String: EvaluationRow]]
