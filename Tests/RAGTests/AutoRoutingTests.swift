@@ -43,6 +43,19 @@ func constantRouter(_ label: RouteLabel, model: String = "all-MiniLM-L6-v2", dim
                                                     trainedAt: "1970-01-01T00:00:00Z"))
 }
 
+/// A constant router whose expected F1 per route is `f1` (A, B, C) whatever the question, with costs.
+func expectedF1Router(labels label: RouteLabel, f1: [Float], costs: [RouteLabel: Double], weight: Double) -> RouterModel {
+    var router = constantRouter(label)
+    let d = router.embeddingDimension
+    router.expectedF1 = ExpectedF1Model(routes: f1.map { f in
+        SoftmaxRegression(classes: 2, inputs: d, mean: Array(repeating: 0, count: d), scale: Array(repeating: 1, count: d),
+                          weights: Array(repeating: 0, count: 2 * d), bias: [0, log(f / (1 - f))], temperature: 1)
+    })
+    router.costs = Dictionary(uniqueKeysWithValues: costs.map { ($0.key.rawValue, $0.value) })
+    router.balancedCostWeight = weight
+    return router
+}
+
 /// `--strategy auto` follows the router: the engine embeds the question, routes it and runs that strategy.
 @Suite(.serialized) struct AutoRoutingTests {
     static func index() throws -> URL {
@@ -79,6 +92,25 @@ func constantRouter(_ label: RouteLabel, model: String = "all-MiniLM-L6-v2", dim
         let url = index.appendingPathComponent("router-C.json")
         let fixed = try await Self.engine(index, router: url, model: FixedAnswerModel()).ask(question, parameters: AskParameters(strategy: .single))
         #expect(fixed.strategy == .single && fixed.probabilities == .certain(.single))
+    }
+
+    @Test(.requires(TestModels.miniLMWeights)) func autoFollowsExpectedF1OverTheLabels() async throws {
+        let index = try Self.index()
+        defer { try? FileManager.default.removeItem(at: index) }
+        // The labels say C; expected F1 0.1 / 0.4 / 0.45 at 1, 2, 6 s: balanced (w 0.1) takes B, accurate (w 0) C, fast (w 0.2) B.
+        let url = index.appendingPathComponent("router-f1.json")
+        try expectedF1Router(labels: .C, f1: [0.1, 0.4, 0.45], costs: [.A: 1, .B: 2, .C: 6], weight: 0.1).write(to: url)
+        #expect(try RouterModel.load(from: url).rule == .expectedF1)
+        let question = "Which river runs through the Ostrand Valley?"
+        for (preference, expected) in [(RoutePreference.balanced, StrategyKind.single), (.accurate, .notes), (.fast, .single)] {
+            let answer = try await Self.engine(index, router: url, model: FixedAnswerModel())
+                .ask(question, parameters: AskParameters(preference: preference))
+            #expect(answer.strategy == expected, "\(preference)")
+            #expect(answer.probabilities.C > 0.99)
+            let e = try #require(answer.expectedF1)
+            #expect(abs(e.B - 0.4) < 1e-6 && abs(e.C - 0.45) < 1e-6)
+            #expect(AnswerSummary(answer).expectedF1 == e)
+        }
     }
 
     @Test(.requires(TestModels.miniLMWeights)) func theIndexsOwnRouterComesBeforeTheShippedOne() throws {
