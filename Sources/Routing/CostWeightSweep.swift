@@ -96,7 +96,7 @@ public enum CostWeightSweep {
     ///   - tolerance: F1 (0...1) the choice may give up against the best fixed route.
     /// - Returns: nil without a question that every route was run on, or without a cost per route.
     public static func choose(scores: [String: [Double]], rule: RoutingRule = .labelProbabilities, outcomes: [StrategyOutcome],
-                              costs: [RouteLabel: Double], tolerance: Double = defaultTolerance, grid: [Double]? = nil) -> CostWeightChoice? {
+                              costs: [RouteLabel: Double], tolerance: Double = defaultTolerance) -> CostWeightChoice? {
         let labels = RouteLabel.allCases
         guard labels.allSatisfy({ (costs[$0] ?? 0) > 0 }) else { return nil }
         let byKey = RouteLabeling.firstOutcomes(outcomes)
@@ -112,7 +112,7 @@ public enum CostWeightSweep {
                                                     seconds: rows.reduce(0) { $0 + $1.seconds } / n)
         }
         let costList = labels.map { costs[$0] }
-        let points = (grid ?? Self.grid(rule)).map { weight -> CostWeightPoint in
+        let points = grid(rule).map { weight -> CostWeightPoint in
             var f1 = 0.0, seconds = 0.0
             var routes: [String: Int] = [:]
             for key in keys {

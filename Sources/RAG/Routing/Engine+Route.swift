@@ -48,6 +48,14 @@ public struct LoadedRouter: Sendable {
         }
         return LoadedRouter(router: QuestionRouter(model: try DefaultRouter.model()), file: nil)
     }
+
+    /// ``select(for:)``, checked against the model `embedder` embeds questions with.
+    /// - Throws: `RoutingError` for a corrupt, foreign or mismatched file.
+    public static func select(for configuration: EngineConfiguration, checkedAgainst embedder: any Embedder) throws -> LoadedRouter {
+        let loaded = try select(for: configuration)
+        try loaded.router.model.checkEmbedding(model: embedder.modelID, dimension: embedder.dimension, path: loaded.source)
+        return loaded
+    }
 }
 
 extension Engine {
@@ -61,12 +69,7 @@ extension Engine {
     /// the shipped default; checked against the embedding model. Loaded once.
     /// - Throws: `RoutingError` for a corrupt, foreign or mismatched file; the embedder's errors.
     public func router() throws -> LoadedRouter {
-        try routerBox.get {
-            let embedder = try embedder()
-            let loaded = try LoadedRouter.select(for: configuration)
-            try loaded.router.model.checkEmbedding(model: embedder.modelID, dimension: embedder.dimension, path: loaded.source)
-            return loaded
-        }
+        try routerBox.get { try LoadedRouter.select(for: configuration, checkedAgainst: try embedder()) }
     }
 
     /// Routes one question: embeds it and asks the router.

@@ -60,9 +60,8 @@ struct RouteQuestions: AsyncParsableCommand {
         for file in files {
             items += try LabelledQuestion.load(URL(fileURLWithPath: file), skip: skip, limit: maxQuestions).map { ($0.id, $0.dataset, $0.question) }
         }
-        let loaded = try LoadedRouter.select(for: configuration)
         let embedder = try RouterTrainingData.embedder(for: configuration)
-        try loaded.router.model.checkEmbedding(model: embedder.modelID, dimension: embedder.dimension, path: loaded.source)
+        let loaded = try LoadedRouter.select(for: configuration, checkedAgainst: embedder)
         let vectors = try embedder.embed(items.map(\.question))
         let labels = RouteLabel.allCases.map(\.rawValue)
         func named(_ values: [Double]) -> [String: Double] { Dictionary(uniqueKeysWithValues: zip(labels, values)) }
