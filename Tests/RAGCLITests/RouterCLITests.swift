@@ -84,6 +84,8 @@ import Testing
         #expect((rows[0]["expected_f1"] as? [String: Double])?.count == 3 && (rows[0]["probabilities"] as? [String: Double])?.count == 3)
         let routedText = try CLIHarness.run(["router", "route", "--router", labelsOut.path, "What is the capital of country 50?"])
         #expect(routedText.status == 0 && routedText.stdout.contains("What is the capital of country 50?") && !routedText.stdout.contains("expected F1"))
+        let absent = try CLIHarness.run(["router", "route", "--router", out.path, "--questions", dir.appendingPathComponent("absent.jsonl").path])
+        #expect(absent.status == 1 && absent.stderr.contains("cannot read the question file") && absent.stderr.split(separator: "\n").count == 1)
         let nothing = try CLIHarness.run(["router", "route", "--router", out.path])
         #expect(nothing.status == 64 && nothing.stderr.contains("give questions, or --questions files"))
         let badRule = try CLIHarness.run(["router", "train", results.path, "--out", labelsOut.path, "--rule", "oracle"])

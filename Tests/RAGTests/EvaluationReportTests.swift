@@ -62,6 +62,14 @@ import Testing
         #expect(questions[1].supportingTitles == ["rivers.txt"])
         try #"{"answers":["x"]}"#.write(to: url, atomically: true, encoding: .utf8)
         #expect(throws: EvaluationError.self) { try LabelledQuestion.load(url) }
+        // A missing file says which, in one line, for eval, router train and router route alike.
+        let missing = url.deletingLastPathComponent().appendingPathComponent("missing-\(UUID().uuidString).jsonl")
+        do {
+            _ = try LabelledQuestion.load(missing, skip: 0, limit: 0)
+            Issue.record("a missing question file was read")
+        } catch {
+            #expect("\(error)" == "cannot read the question file \(missing.path): give an existing UTF-8 JSONL file of {\"question\",\"answers\",...}")
+        }
     }
 }
 

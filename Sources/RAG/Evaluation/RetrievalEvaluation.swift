@@ -53,7 +53,7 @@ public struct LabelledQuestion: Sendable, Codable {
 
     /// Reads a JSONL file of questions; blank lines are skipped.
     public static func load(_ url: URL) throws -> [LabelledQuestion] {
-        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw EvaluationError.unreadable(path: url.path) }
         var out: [LabelledQuestion] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -71,8 +71,12 @@ public struct LabelledQuestion: Sendable, Codable {
 public enum EvaluationError: Error, CustomStringConvertible, Sendable {
     case badQuestion(path: String, line: Int)
     case noLabels(path: String)
+    /// The question file is missing, unreadable or not UTF-8.
+    case unreadable(path: String)
     public var description: String {
         switch self {
+        case .unreadable(let path):
+            return "cannot read the question file \(path): give an existing UTF-8 JSONL file of {\"question\",\"answers\",...}"
         case .badQuestion(let path, let line):
             return "\(path):\(line): not a question object {\"question\",\"answers\",...}: fix or remove the line"
         case .noLabels(let path):
